@@ -1,0 +1,134 @@
+package io.leadai.pipeline.api;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads a JSON request body and checks it against its JSON Schema in {@code schemas/api/}. Every
+ * problem found is reported with the field it concerns, so a client can fix all of them at once.
+ */
+@Component
+public class JsonRequests {
+
+    /** Fields the server owns: sending one is a mass-assignment attempt, refused by name. */
+    static final Set<String> SERVER_OWNED = Set.of("lead_id", "status", "intent", "confidence", "entities",
+            "enriched_at", "created_at", "updated_at", "message_id", "event_id");
+
+    private final ObjectReader reader;
+    private final JsonSchemaFactory schemaFactory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+    private final SchemaValidatorsConfig schemaConfig = SchemaValidatorsConfig.builder()
+            .formatAssertionsEnabled(true)
+            .build();
+    private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
+
+    public JsonRequests(ObjectMapper objectMapper) {
+        this.reader = objectMapper.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    /**
+     * @param schema the schema's name in {@code schemas/api/}, without {@code .json}
+     * @return the body, valid against the schema
+     * @throws ApiException 415 for a body that is not declared JSON, 400 for JSON that is broken or invalid
+     */
+    public ObjectNode read(String body, String contentType, String schema) {
+        requireJsonContentType(contentType);
+        JsonNode node = parse(body);
+        List<FieldProblem> problems = schemaFor(schema).validate(node).stream()
+                .map(JsonRequests::toProblem)
+                .sorted(Comparator.comparing(FieldProblem::field).thenComparing(FieldProblem::problem))
+                .toList();
+        if (!problems.isEmpty()) {
+            throw ApiException.badRequest("invalid request body", problems);
+        }
+        return (ObjectNode) node;
+    }
+
+    private static void requireJsonContentType(String contentType) {
+        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!mediaType.equals("application/json")) {
+            throw new ApiException(415, "unsupported media type", List.of(new FieldProblem("Content-Type",
+                    "must be application/json, was " + (contentType == null ? "absent" : "'" + contentType + "'"))));
+        }
+    }
+
+    private JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw ApiException.badRequest("malformed JSON", List.of(new FieldProblem("body", "is empty")));
+        }
+        JsonNode node;
+        try {
+            node = reader.readTree(body);
+        } catch (JsonParseException e) {
+            throw ApiException.badRequest("malformed JSON", List.of(new FieldProblem("body",
+                    e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
+                            + ", column " + e.getLocation().getColumnNr())));
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("malformed JSON", List.of(new FieldProblem("body", e.getOriginalMessage())));
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiException.badRequest("malformed JSON", List.of(new FieldProblem("body", "must be a JSON object")));
+        }
+        return node;
+    }
+
+    private JsonSchema schemaFor(String name) {
+        return schemas.computeIfAbsent(name, n ->
+                schemaFactory.getSchema(SchemaLocation.of("classpath:schemas/api/" + n + ".json"), schemaConfig));
+    }
+
+    static FieldProblem toProblem(ValidationMessage message) {
+        String field = fieldOf(message);
+        String problem = switch (message.getType()) {
+            case "required" -> "is required";
+            case "additionalProperties" -> SERVER_OWNED.contains(field)
+                    ? "is set by the server and cannot be sent"
+                    : "is not a known field";
+            case "type" -> "must be of type " + message.getSchemaNode().asText();
+            case "minLength" -> message.getSchemaNode().asInt() <= 1
+                    ? "must not be empty"
+                    : "must be at least " + message.getSchemaNode().asInt() + " characters";
+            case "maxLength" -> "must be at most " + message.getSchemaNode().asInt() + " characters";
+            case "format" -> "must be a valid " + message.getSchemaNode().asText() + " address";
+            case "pattern" -> patternProblem(field);
+            default -> message.getError();
+        };
+        return new FieldProblem(field, problem);
+    }
+
+    private static String fieldOf(ValidationMessage message) {
+        String location = message.getInstanceLocation().toString();
+        String parent = location.equals("$") ? "" : location.replaceFirst("^\\$\\.", "");
+        if (message.getProperty() != null) {
+            return parent.isEmpty() ? message.getProperty() : parent + "." + message.getProperty();
+        }
+        return parent.isEmpty() ? "body" : parent;
+    }
+
+    private static String patternProblem(String field) {
+        return switch (field) {
+            case "phone" -> "must be a phone number: digits, spaces, ()-. and an optional leading +";
+            case "tenant_id", "business_id" -> "must be 1 to 64 letters, digits or . _ : - (starting with a letter or digit)";
+            default -> "must not be blank";
+        };
+    }
+
+}

@@ -1,0 +1,37 @@
+package io.leadai.pipeline.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** Our own settings, everything under {@code app.} in application.yaml. */
+@ConfigurationProperties("app")
+public record AppProperties(Kafka kafka, Topics topics, Outbox outbox, Api api, KafkaTest kafkaTest) {
+
+    public record Kafka(String brokers, String clientId, Groups groups, boolean createTopics, int partitions,
+                        short replicationFactor, Duration adminTimeout) {
+    }
+
+    public record Groups(String enricher, String writer) {
+        public List<String> all() {
+            return List.of(enricher, writer);
+        }
+    }
+
+    public record Topics(String leadCreated, String leadMessage, String aiRequest, String aiResult, String aiError) {
+        public List<String> all() {
+            return List.of(leadCreated, leadMessage, aiRequest, aiResult, aiError);
+        }
+    }
+
+    public record Outbox(int batchSize) {
+    }
+
+    public record Api(int maxBodyBytes, int defaultPageSize, int maxPageSize) {
+    }
+
+    /** Defaults for {@code POST /kafka/test}, whose body may name only the text. */
+    public record KafkaTest(String defaultTenantId, String defaultBusinessId) {
+    }
+}

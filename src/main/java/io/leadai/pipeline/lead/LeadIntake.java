@@ -1,0 +1,217 @@
+package io.leadai.pipeline.lead;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.leadai.pipeline.api.ApiException;
+import io.leadai.pipeline.api.JsonRequests;
+import io.leadai.pipeline.config.AppProperties;
+import io.leadai.pipeline.event.AiProcessRequest;
+import io.leadai.pipeline.event.EventJson;
+import io.leadai.pipeline.event.LeadCreated;
+import io.leadai.pipeline.event.LeadMessage;
+import io.leadai.pipeline.outbox.OutboxRow;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.apache.camel.Variable;
+import org.springframework.stereotype.Component;
+
+/**
+ * Checks what the lead API receives and turns it into the SQL parameters of the rows to write: the lead
+ * or message itself and, for the same transaction, its event in the outbox.
+ */
+@Component("leadIntake")
+public class LeadIntake {
+
+    private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
+
+    private final JsonRequests jsonRequests;
+    private final EventJson eventJson;
+    private final AppProperties app;
+    private final Clock clock;
+
+    public LeadIntake(JsonRequests jsonRequests, EventJson eventJson, AppProperties app, Clock clock) {
+        this.jsonRequests = jsonRequests;
+        this.eventJson = eventJson;
+        this.app = app;
+        this.clock = clock;
+    }
+
+    /** {@code POST /api/v1/leads}: parameters of insert-lead.sql. */
+    public Map<String, Object> newLead(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType) {
+        ObjectNode json = jsonRequests.read(body, contentType, "create-lead");
+        Instant now = now();
+        UUID leadId = UUID.randomUUID();
+        LeadCreated event = new LeadCreated(UUID.randomUUID(), LeadCreated.TYPE, now,
+                text(json, "tenant_id"), text(json, "business_id"), leadId, text(json, "initial_message"),
+                text(json, "source"), text(json, "name"), text(json, "email"), text(json, "phone"));
+
+        Map<String, Object> row = new HashMap<>();
+        row.put("lead_id", leadId);
+        row.put("tenant_id", event.tenantId());
+        row.put("business_id", event.businessId());
+        row.put("source", event.source());
+        row.put("name", event.name());
+        row.put("email", event.email());
+        row.put("phone", event.phone());
+        row.put("initial_message", event.initialMessage());
+        row.putAll(outbox(event.eventId(), app.topics().leadCreated(), event, event.tenantId(), leadId, now));
+        return row;
+    }
+
+    /** {@code GET /api/v1/leads/{lead_id}} and the other operations on one lead: parameters of select-lead.sql. */
+    public Map<String, Object> lookup(@Header("lead_id") String leadId, @Header("tenant_id") String tenantId) {
+        Map<String, Object> key = new HashMap<>();
+        key.put("tenant_id", tenantId(tenantId));
+        key.put("lead_id", leadId(leadId));
+        return key;
+    }
+
+    /** {@code POST /api/v1/leads/{lead_id}/messages}: the lead to look up, and the message text. */
+    public Map<String, Object> newMessage(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType,
+                                          @Header("lead_id") String leadId, @Header("tenant_id") String tenantId) {
+        Map<String, Object> key = lookup(leadId, tenantId);
+        ObjectNode json = jsonRequests.read(body, contentType, "add-message");
+        key.put("message_text", text(json, "message_text"));
+        return key;
+    }
+
+    /** Parameters of insert-lead-message.sql, once the lead was found. */
+    public Map<String, Object> messageRow(@Body Map<String, Object> request, @Variable("lead") List<Map<String, Object>> lead) {
+        Map<String, Object> leadRow = existing(lead, request);
+        Instant now = now();
+        UUID leadId = (UUID) leadRow.get("lead_id");
+        LeadMessage event = new LeadMessage(UUID.randomUUID(), LeadMessage.TYPE, now,
+                (String) leadRow.get("tenant_id"), (String) leadRow.get("business_id"), leadId, UUID.randomUUID(),
+                (String) request.get("message_text"));
+
+        Map<String, Object> row = new HashMap<>();
+        row.put("message_id", event.messageId());
+        row.put("lead_id", leadId);
+        row.put("tenant_id", event.tenantId());
+        row.put("business_id", event.businessId());
+        row.put("message_text", event.messageText());
+        row.putAll(outbox(event.eventId(), app.topics().leadMessage(), event, event.tenantId(), leadId, now));
+        return row;
+    }
+
+    /** {@code POST /api/v1/leads/{lead_id}/reprocess}: an ai.process.request with the lead's latest text. */
+    public Map<String, Object> reprocessRow(@Body Map<String, Object> request, @Variable("lead") List<Map<String, Object>> lead) {
+        Map<String, Object> leadRow = existing(lead, request);
+        Instant now = now();
+        UUID leadId = (UUID) leadRow.get("lead_id");
+        String latestText = (String) leadRow.get("latest_message_text");
+        AiProcessRequest event = new AiProcessRequest(UUID.randomUUID(), AiProcessRequest.TYPE, now,
+                (String) leadRow.get("tenant_id"), (String) leadRow.get("business_id"),
+                latestText != null ? latestText : (String) leadRow.get("initial_message"), leadId);
+        Map<String, Object> row = new HashMap<>(outbox(event.eventId(), app.topics().aiRequest(), event,
+                event.tenantId(), leadId, now));
+        row.put("lead_id", leadId);
+        return row;
+    }
+
+    /** The 202 answer for an event accepted into the outbox. */
+    public Accepted accepted(@Body Map<String, Object> row) {
+        return new Accepted((UUID) row.get("lead_id"), (UUID) row.get("message_id"), (UUID) row.get("event_id"),
+                (String) row.get("topic"));
+    }
+
+    /** {@code GET /api/v1/leads}: parameters of select-lead-page.sql; one row more than the page, to see if more follow. */
+    public Map<String, Object> pageQuery(@Header("tenant_id") String tenantId, @Header("status") String status,
+                                         @Header("limit") String limit, @Header("after") String after,
+                                         Exchange exchange) {
+        Map<String, Object> query = new HashMap<>();
+        query.put("tenant_id", tenantId(tenantId));
+        if (status != null && LeadStatus.parse(status).isEmpty()) {
+            throw ApiException.badField("status", "must be one of " + LeadStatus.names());
+        }
+        query.put("status", status);
+        int pageSize = pageSize(limit);
+        exchange.setVariable("page_size", pageSize);
+        query.put("fetch_size", pageSize + 1);
+        PageCursor cursor = cursor(after);
+        query.put("after_created_at", cursor == null ? null : OffsetDateTime.ofInstant(cursor.createdAt(), ZoneOffset.UTC));
+        query.put("after_lead_id", cursor == null ? null : cursor.leadId());
+        return query;
+    }
+
+    private Map<String, Object> outbox(UUID eventId, String topic, Object event, String tenantId, UUID key,
+                                       Instant createdAt) {
+        return new OutboxRow(eventId, topic, key.toString(), tenantId, eventJson.write(event),
+                OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC)).parameters();
+    }
+
+    private static Map<String, Object> existing(List<Map<String, Object>> lead, Map<String, Object> request) {
+        if (lead == null || lead.isEmpty()) {
+            throw ApiException.notFound("lead", "lead_id",
+                    "no lead " + request.get("lead_id") + " for tenant " + request.get("tenant_id"));
+        }
+        return lead.get(0);
+    }
+
+    private Instant now() {
+        // PostgreSQL keeps microseconds: the event and the row must show the same instant
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private int pageSize(String limit) {
+        if (limit == null) {
+            return app.api().defaultPageSize();
+        }
+        try {
+            int value = Integer.parseInt(limit);
+            if (value >= 1 && value <= app.api().maxPageSize()) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiException.badField("limit", "must be a whole number from 1 to " + app.api().maxPageSize());
+    }
+
+    private static PageCursor cursor(String after) {
+        if (after == null || after.isEmpty()) {
+            return null;
+        }
+        try {
+            return PageCursor.decode(after);
+        } catch (RuntimeException e) {
+            throw ApiException.badField("after", "is not a cursor from a previous page's 'next'");
+        }
+    }
+
+    static String tenantId(String tenantId) {
+        if (tenantId == null || tenantId.isEmpty()) {
+            throw ApiException.badField("tenant_id", "is required");
+        }
+        if (!TENANT_ID.matcher(tenantId).matches()) {
+            throw ApiException.badField("tenant_id",
+                    "must be 1 to 64 letters, digits or . _ : - (starting with a letter or digit)");
+        }
+        return tenantId;
+    }
+
+    static UUID leadId(String leadId) {
+        try {
+            return UUID.fromString(leadId);
+        } catch (RuntimeException e) {
+            throw ApiException.badField("lead_id", "must be a UUID");
+        }
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}

@@ -1,0 +1,31 @@
+package io.leadai.pipeline.lead;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * Position in the newest-first lead list: the (created_at, lead_id) of the last lead a page showed.
+ * Opaque to clients; microsecond precision, as PostgreSQL stores it.
+ */
+public record PageCursor(Instant createdAt, UUID leadId) {
+
+    public String encode() {
+        long micros = ChronoUnit.MICROS.between(Instant.EPOCH, createdAt);
+        String raw = micros + "_" + leadId;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** @throws IllegalArgumentException when the text is not a cursor this API handed out */
+    public static PageCursor decode(String text) {
+        String raw = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.US_ASCII);
+        int split = raw.indexOf('_');
+        if (split < 1) {
+            throw new IllegalArgumentException("not a cursor");
+        }
+        Instant createdAt = Instant.EPOCH.plus(Long.parseLong(raw.substring(0, split)), ChronoUnit.MICROS);
+        return new PageCursor(createdAt, UUID.fromString(raw.substring(split + 1)));
+    }
+}

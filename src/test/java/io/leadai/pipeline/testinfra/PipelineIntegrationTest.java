@@ -1,0 +1,42 @@
+package io.leadai.pipeline.testinfra;
+
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the integration tests that share one application: real HTTP on a random port, the shared
+ * Kafka broker and a database of its own on the shared PostgreSQL (see {@link TestInfrastructure}).
+ */
+@CamelSpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class PipelineIntegrationTest {
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcTemplate jdbc;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfrastructure.Database database = TestInfrastructure.database("pipeline_it");
+        registry.add("spring.datasource.url", database::url);
+        registry.add("spring.datasource.username", database::username);
+        registry.add("spring.datasource.password", database::password);
+        registry.add("app.kafka.brokers", TestInfrastructure::kafkaBootstrapServers);
+        registry.add("app.kafka.partitions", () -> TestInfrastructure.PARTITIONS);
+    }
+
+    protected ApiClient api() {
+        return new ApiClient(port);
+    }
+
+    protected TestKafka kafka() {
+        return new TestKafka(TestInfrastructure.kafkaBootstrapServers());
+    }
+}

