@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
@@ -115,12 +116,15 @@ public class JsonRequests {
     }
 
     private static String fieldOf(ValidationMessage message) {
-        String location = message.getInstanceLocation().toString();
-        String parent = location.equals("$") ? "" : location.replaceFirst("^\\$\\.", "");
-        if (message.getProperty() != null) {
-            return parent.isEmpty() ? message.getProperty() : parent + "." + message.getProperty();
+        JsonNodePath location = message.getInstanceLocation();
+        List<String> path = new java.util.ArrayList<>();
+        for (int i = 0; i < location.getNameCount(); i++) {
+            path.add(String.valueOf(location.getElement(i)));
         }
-        return parent.isEmpty() ? "body" : parent;
+        if (message.getProperty() != null) {
+            path.add(message.getProperty());
+        }
+        return path.isEmpty() ? "body" : String.join(".", path);
     }
 
     private static String patternProblem(String field) {

@@ -94,7 +94,7 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
 
                 @Override
                 public boolean isFinished() {
-                    return in.markSupported() && available() == 0;
+                    return available() == 0;
                 }
 
                 @Override

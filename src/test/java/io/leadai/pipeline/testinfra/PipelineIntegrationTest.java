@@ -24,10 +24,7 @@ public abstract class PipelineIntegrationTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        TestInfrastructure.Database database = TestInfrastructure.database("pipeline_it");
-        registry.add("spring.datasource.url", database::url);
-        registry.add("spring.datasource.username", database::username);
-        registry.add("spring.datasource.password", database::password);
+        TestInfrastructure.database("pipeline_it").registerIn(registry);
         registry.add("app.kafka.brokers", TestInfrastructure::kafkaBootstrapServers);
         registry.add("app.kafka.partitions", () -> TestInfrastructure.PARTITIONS);
     }

@@ -39,7 +39,13 @@ public final class TestInfrastructure {
 
     public static synchronized String kafkaBootstrapServers() {
         if (kafkaBootstrap == null) {
-            kafkaBootstrap = useContainers() ? startKafkaContainer() : startEmbeddedKafka(0).getBrokersAsString();
+            if (useContainers()) {
+                kafkaBootstrap = startKafkaContainer();
+            } else {
+                EmbeddedKafkaKraftBroker broker = startEmbeddedKafka(0);
+                Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "stop-embedded-kafka"));
+                kafkaBootstrap = broker.getBrokersAsString();
+            }
         }
         return kafkaBootstrap;
     }
@@ -54,27 +60,35 @@ public final class TestInfrastructure {
 
     /**
      * An in-JVM KRaft broker with the pipeline's topics; port 0 picks a free one. Tests that stop and
-     * start Kafka own such a broker themselves.
+     * start Kafka own such a broker themselves, and stop it.
      */
     public static EmbeddedKafkaKraftBroker startEmbeddedKafka(int port) {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
         if (port > 0) {
-            broker.kafkaPorts(port);
+            // the KRaft test kit ignores kafkaPorts(); its listeners can be set like any broker property
+            broker.brokerProperty("listeners", "EXTERNAL://localhost:" + port + ",CONTROLLER://localhost:0");
         }
         broker.brokerProperty("auto.create.topics.enable", "false");
         broker.afterPropertiesSet();
         broker.addTopics(TOPICS.stream().map(t -> new NewTopic(t, PARTITIONS, (short) 1)).toArray(NewTopic[]::new));
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "stop-embedded-kafka"));
         return broker;
     }
 
     /** A PostgreSQL server of its own (tests that stop and start the database own one). */
     public static EmbeddedPostgres startEmbeddedPostgres(EmbeddedPostgres.Builder builder) {
         try {
-            EmbeddedPostgres postgres = builder.start();
-            return postgres;
+            return builder.start();
         } catch (java.io.IOException e) {
             throw new IllegalStateException("embedded PostgreSQL did not start", e);
+        }
+    }
+
+    /** A free TCP port on loopback, for a server a test will start, stop and start again. */
+    public static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -125,7 +139,16 @@ public final class TestInfrastructure {
         return container.getBootstrapServers();
     }
 
-    private static boolean useContainers() {
+    private static Boolean containers;
+
+    private static synchronized boolean useContainers() {
+        if (containers == null) {
+            containers = chooseContainers();
+        }
+        return containers;
+    }
+
+    private static boolean chooseContainers() {
         String choice = System.getProperty("test.infrastructure", "auto");
         return switch (choice) {
             case "containers" -> true;
@@ -144,5 +167,12 @@ public final class TestInfrastructure {
 
     /** Where a Spring context's database is. */
     public record Database(String url, String username, String password) {
+
+        /** Points the application's data source at this database. */
+        public void registerIn(org.springframework.test.context.DynamicPropertyRegistry registry) {
+            registry.add("spring.datasource.url", this::url);
+            registry.add("spring.datasource.username", this::username);
+            registry.add("spring.datasource.password", this::password);
+        }
     }
 }

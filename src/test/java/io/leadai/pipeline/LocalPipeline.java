@@ -1,0 +1,87 @@
+package io.leadai.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.leadai.pipeline.testinfra.TestInfrastructure;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * The whole pipeline on one machine with nothing but a JDK: {@code ./mvnw spring-boot:test-run}.
+ * Starts a KRaft Kafka broker in this JVM, PostgreSQL from the embedded binaries, then the application
+ * with every route group. Ctrl-C stops all of it.
+ *
+ * <p>Options, as environment variables: {@code SERVER_PORT} (8080), {@code LOCAL_KAFKA_PORT} (9092),
+ * {@code LOCAL_POSTGRES_PORT} (5433), {@code LOCAL_KEEP_DATA=true} keeps the database in {@code .data/}
+ * between runs (Kafka starts empty each time; unpublished outbox rows are sent again).
+ */
+public final class LocalPipeline {
+
+    private LocalPipeline() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        int serverPort = intOption("SERVER_PORT", 8080);
+        int kafkaPort = intOption("LOCAL_KAFKA_PORT", 9092);
+        int postgresPort = intOption("LOCAL_POSTGRES_PORT", 5433);
+        boolean keepData = Boolean.parseBoolean(System.getenv().getOrDefault("LOCAL_KEEP_DATA", "false"));
+
+        EmbeddedKafkaKraftBroker kafka = TestInfrastructure.startEmbeddedKafka(kafkaPort);
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(postgresPort);
+        if (keepData) {
+            Path data = Path.of(".data", "postgres").toAbsolutePath();
+            Files.createDirectories(data);
+            builder.setDataDirectory(data).setCleanDataDirectory(false);
+        }
+        EmbeddedPostgres postgres = TestInfrastructure.startEmbeddedPostgres(builder);
+        TestInfrastructure.Database database = TestInfrastructure.createDatabase(
+                postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres", "leads");
+
+        List<String> arguments = new ArrayList<>(List.of(args));
+        arguments.add("--server.port=" + serverPort);
+        arguments.add("--app.kafka.brokers=" + kafka.getBrokersAsString());
+        arguments.add("--spring.datasource.url=" + database.url());
+        arguments.add("--spring.datasource.username=" + database.username());
+        arguments.add("--spring.datasource.password=" + database.password());
+
+        SpringApplication application = new SpringApplication(LeadAiPipelineApplication.class);
+        application.setRegisterShutdownHook(false);
+        ConfigurableApplicationContext context = application.run(arguments.toArray(String[]::new));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // the application first, so nothing it still does meets a stopped broker or database
+            context.close();
+            kafka.destroy();
+            try {
+                postgres.close();
+            } catch (IOException ignored) {
+                // the JVM is ending
+            }
+        }, "stop-local-pipeline"));
+
+        String base = "http://localhost:" + serverPort;
+        System.out.printf("""
+
+                lead-ai-pipeline is running
+                  API           %s/api/v1/leads
+                  OpenAPI       %s/openapi.json
+                  Health        %s/actuator/health   (Kafka: %s/kafka/health)
+                  Kafka         %s
+                  PostgreSQL    %s  (user %s, password %s)%s
+                Try:  curl -X POST %s/kafka/test -H "Content-Type: application/json" -d '{"text":"I want to buy 2 laptops"}'
+                Ctrl-C stops everything.
+
+                """, base, base, base, base, kafka.getBrokersAsString(), database.url(), database.username(),
+                database.password(), keepData ? "\n  Data kept in  .data/postgres" : "", base);
+    }
+
+    private static int intOption(String name, int fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+    }
+}

@@ -1,0 +1,78 @@
+package io.leadai.pipeline.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+class JsonRequestsTest {
+
+    private final JsonRequests requests = new JsonRequests(new ObjectMapper());
+
+    private static ApiException refusal(Runnable call) {
+        try {
+            call.run();
+        } catch (ApiException e) {
+            return e;
+        }
+        throw new AssertionError("request was accepted");
+    }
+
+    @Test
+    void validLeadPasses() {
+        ObjectNode lead = read("""
+                {"tenant_id": "acme", "business_id": "shop-1", "initial_message": "2 laptops please",
+                 "email": "al@example.org", "phone": "+1 (555) 010-9999", "source": "web", "name": "Al"}""",
+                "application/json; charset=UTF-8", "create-lead");
+        assertThat(lead.get("tenant_id").asText()).isEqualTo("acme");
+    }
+
+    private ObjectNode read(String body, String contentType, String schema) {
+        try {
+            return requests.read(body, contentType, schema);
+        } catch (ApiException e) {
+            throw new AssertionError(e.body().toString(), e);
+        }
+    }
+
+    @Test
+    void everyProblemIsReportedWithItsField() {
+        ApiException e = refusal(() -> requests.read("""
+                {"tenant_id": "bad tenant!", "initial_message": "", "status": "enriched", "extra": 1}""",
+                "application/json", "create-lead"));
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.body().details()).containsExactly(
+                new FieldProblem("business_id", "is required"),
+                new FieldProblem("extra", "is not a known field"),
+                new FieldProblem("initial_message", "must not be blank"),
+                new FieldProblem("status", "is set by the server and cannot be sent"),
+                new FieldProblem("tenant_id", "must be 1 to 64 letters, digits or . _ : - (starting with a letter or digit)"));
+    }
+
+    @Test
+    void duplicateKeysAreMalformed() {
+        ApiException e = refusal(() -> requests.read("{\"text\": \"a\", \"text\": \"b\"}", "application/json", "kafka-test"));
+        assertThat(e.body().error()).isEqualTo("malformed JSON");
+        assertThat(e.body().details().get(0).problem()).contains("Duplicate field 'text'");
+    }
+
+    @Test
+    void nonObjectBodiesAreMalformed() {
+        assertThat(refusal(() -> requests.read("[1, 2]", "application/json", "kafka-test")).body().details())
+                .containsExactly(new FieldProblem("body", "must be a JSON object"));
+        assertThat(refusal(() -> requests.read("", "application/json", "kafka-test")).body().details())
+                .containsExactly(new FieldProblem("body", "is empty"));
+    }
+
+    @Test
+    void onlyJsonIsRead() {
+        ApiException e = refusal(() -> requests.read("{\"text\": \"a\"}", "text/plain", "kafka-test"));
+        assertThat(e.status()).isEqualTo(415);
+        assertThat(e.body().details().get(0).field()).isEqualTo("Content-Type");
+        assertThat(refusal(() -> requests.read("{\"text\": \"a\"}", null, "kafka-test")).status()).isEqualTo(415);
+        assertThatThrownBy(() -> requests.read("{\"text\": \"a\"}", "application/jsonx", "kafka-test"))
+                .isInstanceOf(ApiException.class);
+    }
+}
