@@ -198,6 +198,19 @@ class LeadApiErrorsIT extends PipelineIntegrationTest {
     }
 
     @Test
+    void unknownPathAndWrongMethodAnswerInTheSameShape() {
+        ApiClient.Response unknown = api().get("/api/v1/nothing-here");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().get("error").asText()).isEqualTo("not found");
+        assertThat(unknown.json().get("details")).isEmpty();
+
+        ApiClient.Response wrongMethod = api().send(java.net.http.HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/kafka/health")).DELETE());
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.json().get("error").asText()).isEqualTo("method not allowed");
+    }
+
+    @Test
     void kafkaTestNeedsText() {
         ApiClient.Response response = api().postJson("/kafka/test", "{}");
         assertThat(response.status()).isEqualTo(400);

@@ -72,7 +72,10 @@ class KafkaOutageIT {
             assertThat(created.status()).as(created.toString()).isEqualTo(201);
             during.add(created.json().get("lead_id").asText());
         }
-        assertThat(api.get("/kafka/health").status()).isEqualTo(503);
+        ApiClient.Response health = api.get("/kafka/health");
+        assertThat(health.status()).isEqualTo(503);
+        assertThat(health.json().get("status").asText()).isEqualTo("DOWN");
+        assertThat(health.json().get("reason").asText()).contains("localhost:" + KAFKA_PORT);
         assertThat(unpublished()).isEqualTo(30);
 
         broker = TestInfrastructure.startEmbeddedKafka(KAFKA_PORT);
