@@ -56,6 +56,8 @@ CREATE TABLE outbox (
 -- the relay only ever scans unpublished rows, oldest first, per key
 CREATE INDEX outbox_unpublished_idx ON outbox (id) WHERE published_at IS NULL;
 CREATE INDEX outbox_unpublished_key_idx ON outbox (message_key, id) WHERE published_at IS NULL;
+-- and the purge only ever scans published ones, oldest first
+CREATE INDEX outbox_published_idx ON outbox (published_at) WHERE published_at IS NOT NULL;
 
 -- One row per enriched source event: a redelivered event is an upsert on source_event_id, not a second row.
 CREATE TABLE ai_results (

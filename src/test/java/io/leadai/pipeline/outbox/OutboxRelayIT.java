@@ -29,6 +29,9 @@ class OutboxRelayIT extends PipelineIntegrationTest {
     @Autowired
     ProducerTemplate producer;
 
+    @Autowired
+    org.apache.camel.CamelContext camel;
+
     @Test
     void concurrentRelaysPublishEachRowOnceAndInOrderPerKey() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -101,6 +104,33 @@ class OutboxRelayIT extends PipelineIntegrationTest {
         // a figure for the record, not a timed assertion (the poll interval alone would be 1 s)
         System.out.printf("POST /api/v1/leads -> record sent to lead.created, 20 leads one at a time: "
                 + "median %d ms, max %d ms, first %d ms%n", sorted.get(10), sorted.get(19), millis.get(0));
+    }
+
+    @Test
+    void purgeDeletesOnlyPublishedRowsPastRetention() throws Exception {
+        String key = "purge-" + UUID.randomUUID();
+        String insert = "INSERT INTO outbox (event_id, topic, message_key, tenant_id, payload, created_at, published_at) "
+                + "VALUES (gen_random_uuid(), 'lead.created', ?, 'purge-test', '{}', now() - interval '30 days', ?)";
+        // the relay would publish the unpublished row at once: keep it away while the purge runs
+        camel.getRouteController().stopRoute("relay-outbox");
+        camel.getRouteController().stopRoute("relay-outbox-on-wakeup");
+        try {
+            // old and published; recent and published; old and never published (Kafka away for weeks)
+            jdbc.update(insert, key, java.sql.Timestamp.from(java.time.Instant.now().minus(java.time.Duration.ofDays(8))));
+            jdbc.update(insert, key, java.sql.Timestamp.from(java.time.Instant.now().minus(java.time.Duration.ofDays(1))));
+            jdbc.update(insert, key, null);
+
+            producer.sendBody("direct:purge-published-outbox", null);
+
+            assertThat(jdbc.queryForList("SELECT published_at IS NULL FROM outbox WHERE message_key = ? "
+                    + "ORDER BY published_at NULLS LAST", Boolean.class, key)).containsExactly(false, true);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox WHERE message_key = ? "
+                    + "AND published_at > now() - interval '2 days'", Integer.class, key)).isEqualTo(1);
+        } finally {
+            jdbc.update("DELETE FROM outbox WHERE message_key = ? AND published_at IS NULL", key);
+            camel.getRouteController().startRoute("relay-outbox");
+            camel.getRouteController().startRoute("relay-outbox-on-wakeup");
+        }
     }
 
     private int unpublished(List<String> keys) {

@@ -23,6 +23,7 @@ class RouteFilesIT extends PipelineIntegrationTest {
             "create-lead", "add-lead-message", "reprocess-lead", "get-lead", "list-leads", "respond-json",
             "kafka-health", "kafka-test",
             "relay-outbox", "wake-outbox-relay", "relay-outbox-on-wakeup", "publish-outbox-batch", "send-outbox-batch",
+            "purge-outbox", "purge-published-outbox",
             // REST operations (api-rest.camel.yaml), named by their OpenAPI operationId
             "createLead", "addLeadMessage", "reprocessLead", "listLeads", "getLead", "kafkaHealth", "kafkaTest");
 
