@@ -3,9 +3,7 @@ package io.leadai.pipeline.api;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -14,13 +12,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.JsonNodePath;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaValidatorsConfig;
-import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.leadai.pipeline.schema.JsonSchemas;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,14 +29,11 @@ public class JsonRequests {
             "enriched_at", "created_at", "updated_at", "message_id", "event_id");
 
     private final ObjectReader reader;
-    private final JsonSchemaFactory schemaFactory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-    private final SchemaValidatorsConfig schemaConfig = SchemaValidatorsConfig.builder()
-            .formatAssertionsEnabled(true)
-            .build();
-    private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
+    private final JsonSchemas schemas;
 
-    public JsonRequests(ObjectMapper objectMapper) {
+    public JsonRequests(ObjectMapper objectMapper, JsonSchemas schemas) {
         this.reader = objectMapper.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+        this.schemas = schemas;
     }
 
     /**
@@ -53,7 +44,7 @@ public class JsonRequests {
     public ObjectNode read(String body, String contentType, String schema) {
         requireJsonContentType(contentType);
         JsonNode node = parse(body);
-        List<FieldProblem> problems = schemaFor(schema).validate(node).stream()
+        List<FieldProblem> problems = schemas.validate("api/" + schema, node).stream()
                 .map(JsonRequests::toProblem)
                 .sorted(Comparator.comparing(FieldProblem::field).thenComparing(FieldProblem::problem))
                 .toList();
@@ -89,11 +80,6 @@ public class JsonRequests {
             throw ApiException.badRequest("malformed JSON", List.of(new FieldProblem("body", "must be a JSON object")));
         }
         return node;
-    }
-
-    private JsonSchema schemaFor(String name) {
-        return schemas.computeIfAbsent(name, n ->
-                schemaFactory.getSchema(SchemaLocation.of("classpath:schemas/api/" + n + ".json"), schemaConfig));
     }
 
     static FieldProblem toProblem(ValidationMessage message) {

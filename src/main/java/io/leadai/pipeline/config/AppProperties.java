@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Our own settings, everything under {@code app.} in application.yaml. */
 @ConfigurationProperties("app")
-public record AppProperties(Kafka kafka, Topics topics, Outbox outbox, Api api, KafkaTest kafkaTest) {
+public record AppProperties(Kafka kafka, Topics topics, Outbox outbox, Api api, KafkaTest kafkaTest, Writer writer) {
 
     public record Kafka(String brokers, String clientId, Groups groups, boolean createTopics, int partitions,
                         short replicationFactor, Duration adminTimeout) {
@@ -29,6 +29,10 @@ public record AppProperties(Kafka kafka, Topics topics, Outbox outbox, Api api, 
     }
 
     public record Api(int maxBodyBytes, int defaultPageSize, int maxPageSize) {
+    }
+
+    /** The result and error writers: how long to wait before reading a batch again that could not be stored. */
+    public record Writer(Duration retryBackoff) {
     }
 
     /** Defaults for {@code POST /kafka/test}, whose body may name only the text. */

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class JsonRequestsTest {
 
-    private final JsonRequests requests = new JsonRequests(new ObjectMapper());
+    private final JsonRequests requests = new JsonRequests(new ObjectMapper(), new io.leadai.pipeline.schema.JsonSchemas());
 
     private static ApiException refusal(Runnable call) {
         try {

@@ -18,6 +18,12 @@ import org.junit.jupiter.api.Test;
 
 class LeadApiIT extends PipelineIntegrationTest {
 
+    @org.springframework.beans.factory.annotation.Value("${app.kafka.groups.enricher}")
+    String enricherGroup;
+
+    @org.springframework.beans.factory.annotation.Value("${app.kafka.groups.writer}")
+    String writerGroup;
+
     private static String tenant() {
         return "t-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -188,7 +194,7 @@ class LeadApiIT extends PipelineIntegrationTest {
         assertThat(topics).containsExactlyInAnyOrder("lead.created", "lead.message", "ai.process.request",
                 "ai.process.result", "ai.error");
         assertThat(body.get("consumer_groups")).extracting(g -> g.get("group_id").asText())
-                .containsExactly("lead-ai-enrichment", "lead-ai-writer");
+                .containsExactly(enricherGroup, writerGroup);
     }
 
     @Test

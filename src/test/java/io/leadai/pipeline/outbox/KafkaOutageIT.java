@@ -45,6 +45,7 @@ class KafkaOutageIT {
     @DynamicPropertySource
     static void ownKafkaAndDatabase(DynamicPropertyRegistry registry) {
         TestInfrastructure.database("kafka_outage_it").registerIn(registry);
+        TestInfrastructure.ownConsumerGroups(registry, "kafka-outage");
         registry.add("app.kafka.brokers", () -> "localhost:" + KAFKA_PORT);
         registry.add("app.kafka.partitions", () -> TestInfrastructure.PARTITIONS);
         // give up on an absent broker quickly, so the relay retries often

@@ -27,6 +27,7 @@ public abstract class PipelineIntegrationTest {
         TestInfrastructure.database("pipeline_it").registerIn(registry);
         registry.add("app.kafka.brokers", TestInfrastructure::kafkaBootstrapServers);
         registry.add("app.kafka.partitions", () -> TestInfrastructure.PARTITIONS);
+        TestInfrastructure.ownConsumerGroups(registry, "pipeline-it");
     }
 
     protected ApiClient api() {

@@ -83,6 +83,17 @@ public final class TestInfrastructure {
         }
     }
 
+    /**
+     * Consumer groups of one Spring context's own: contexts share the broker, and must not share (and
+     * split) each other's partitions.
+     */
+    public static void ownConsumerGroups(org.springframework.test.context.DynamicPropertyRegistry registry,
+                                         String context) {
+        String suffix = context + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        registry.add("app.kafka.groups.enricher", () -> "enricher-" + suffix);
+        registry.add("app.kafka.groups.writer", () -> "writer-" + suffix);
+    }
+
     /** A free TCP port on loopback, for a server a test will start, stop and start again. */
     public static int freePort() {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {

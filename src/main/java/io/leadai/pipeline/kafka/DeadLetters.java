@@ -1,0 +1,107 @@
+package io.leadai.pipeline.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.springframework.stereotype.Component;
+
+/**
+ * The record that goes to {@code ai.error}: the original bytes and key unchanged, and headers that say what
+ * failed. Header names follow Spring Kafka's dead-letter convention ({@code kafka_dlt-*}, partition as a
+ * 4-byte and offset and timestamp as 8-byte big-endian numbers) so existing tools read them; ours carry the
+ * {@code ai_error-} prefix.
+ */
+@Component("deadLetters")
+public class DeadLetters {
+
+    public static final String ORIGINAL_TOPIC = "kafka_dlt-original-topic";
+    public static final String ORIGINAL_PARTITION = "kafka_dlt-original-partition";
+    public static final String ORIGINAL_OFFSET = "kafka_dlt-original-offset";
+    public static final String ORIGINAL_TIMESTAMP = "kafka_dlt-original-timestamp";
+    public static final String ORIGINAL_CONSUMER_GROUP = "kafka_dlt-original-consumer-group";
+    public static final String EXCEPTION_FQCN = "kafka_dlt-exception-fqcn";
+    public static final String EXCEPTION_CAUSE_FQCN = "kafka_dlt-exception-cause-fqcn";
+    public static final String EXCEPTION_MESSAGE = "kafka_dlt-exception-message";
+    public static final String ATTEMPTS = "ai_error-attempts";
+    public static final String FAILED_AT = "ai_error-failed-at";
+    public static final String ROUTE_ID = "ai_error-route-id";
+    public static final String EVENT_ID = "ai_error-event-id";
+    public static final String TENANT_ID = "ai_error-tenant-id";
+    public static final String LEAD_ID = "ai_error-lead-id";
+
+    private final ObjectMapper objectMapper;
+    private final Clock clock;
+
+    public DeadLetters(ObjectMapper objectMapper, Clock clock) {
+        this.objectMapper = objectMapper;
+        this.clock = clock;
+    }
+
+    /**
+     * Turns the exchange into the dead letter of {@code letter}'s record: body, key and headers. Any other
+     * header is dropped, so nothing internal travels to Kafka.
+     */
+    public void prepare(@Body DeadLetter letter, Exchange exchange) {
+        InboundRecord record = letter.record();
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(ORIGINAL_TOPIC, record.topic());
+        headers.put(ORIGINAL_PARTITION, record.partition());
+        headers.put(ORIGINAL_OFFSET, record.offset());
+        headers.put(ORIGINAL_TIMESTAMP, record.timestamp());
+        headers.put(ORIGINAL_CONSUMER_GROUP, letter.consumerGroup());
+        headers.put(EXCEPTION_FQCN, letter.exceptionClass());
+        if (letter.causeClass() != null) {
+            headers.put(EXCEPTION_CAUSE_FQCN, letter.causeClass());
+        }
+        headers.put(EXCEPTION_MESSAGE, letter.reason());
+        headers.put(ATTEMPTS, String.valueOf(letter.attempts()));
+        headers.put(FAILED_AT, clock.instant().toString());
+        headers.put(ROUTE_ID, letter.routeId());
+        identify(record.value(), headers);
+        if (record.key() != null) {
+            headers.put(KafkaConstants.KEY, record.key());
+        }
+        exchange.getMessage().setHeaders(headers);
+        exchange.getMessage().setBody(record.value() == null ? new byte[0] : record.value());
+    }
+
+    /** event_id, tenant_id and lead_id of the original body, when it is JSON that has them. */
+    private void identify(byte[] value, Map<String, Object> headers) {
+        if (value == null) {
+            return;
+        }
+        try {
+            JsonNode body = objectMapper.readTree(new String(value, StandardCharsets.UTF_8));
+            copyText(body, "event_id", EVENT_ID, headers);
+            copyText(body, "tenant_id", TENANT_ID, headers);
+            copyText(body, "lead_id", LEAD_ID, headers);
+        } catch (Exception unreadable) {
+            // an unreadable body is exactly what some dead letters are: it goes as it came
+        }
+    }
+
+    private static void copyText(JsonNode body, String field, String header, Map<String, Object> headers) {
+        if (body != null && body.hasNonNull(field) && body.get(field).isValueNode()) {
+            headers.put(header, body.get(field).asText());
+        }
+    }
+
+    /** A record that failed, why, and where. */
+    public record DeadLetter(InboundRecord record, String consumerGroup, String routeId, String exceptionClass,
+                             String causeClass, String reason, int attempts) {
+
+        public static DeadLetter of(InboundRecord record, String consumerGroup, String routeId, Throwable failure,
+                                    int attempts) {
+            Throwable cause = failure.getCause();
+            return new DeadLetter(record, consumerGroup, routeId, failure.getClass().getName(),
+                    cause == null ? null : cause.getClass().getName(), String.valueOf(failure.getMessage()), attempts);
+        }
+    }
+}
