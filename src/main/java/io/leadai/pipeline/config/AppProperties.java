@@ -7,7 +7,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** Our own settings, everything under {@code app.} in application.yaml. */
 @ConfigurationProperties("app")
-public record AppProperties(Kafka kafka, Topics topics, Outbox outbox, Api api, KafkaTest kafkaTest, Writer writer) {
+public record AppProperties(Kafka kafka, Topics topics, Outbox outbox, Api api, KafkaTest kafkaTest, Writer writer,
+                            Enrichment enrichment) {
 
     public record Kafka(String brokers, String clientId, Groups groups, boolean createTopics, int partitions,
                         short replicationFactor, Duration adminTimeout) {
@@ -33,6 +34,17 @@ public record AppProperties(Kafka kafka, Topics topics, Outbox outbox, Api api, 
 
     /** The result and error writers: how long to wait before reading a batch again that could not be stored. */
     public record Writer(Duration retryBackoff) {
+    }
+
+    /**
+     * The enrichment routes: worker threads per batch, the pause before a batch with unfinished records is
+     * read again, and the circuit breaker every AI service gets.
+     */
+    public record Enrichment(int parallelism, Duration retryBackoff, Breaker circuitBreaker) {
+    }
+
+    public record Breaker(float failureRateThreshold, int slidingWindowSize, int minimumNumberOfCalls,
+                          Duration waitDurationInOpenState, int permittedCallsInHalfOpenState) {
     }
 
     /** Defaults for {@code POST /kafka/test}, whose body may name only the text. */

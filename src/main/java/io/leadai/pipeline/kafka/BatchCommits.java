@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.Variable;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.errorhandler.KafkaConsumerListener;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -61,9 +62,15 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
         outcomes.add(Outcome.of(batch, record -> false));
     }
 
-    /** Some records are durable, others not: commit up to the first one that is not, per partition. */
-    public void partly(List<Exchange> batch, Predicate<Exchange> durable) {
-        outcomes.add(Outcome.of(batch, durable));
+    /**
+     * Some records are durable, those named in {@code unfinished} (see {@link KafkaBatch#unfinished}) are not:
+     * commit up to the first unfinished one per partition.
+     */
+    public void settle(@Body List<Exchange> batch, @Variable("unfinished") Set<String> unfinished) {
+        outcomes.add(Outcome.of(batch, record -> !unfinished.contains(KafkaBatch.key(
+                record.getMessage().getHeader(KafkaConstants.TOPIC, String.class),
+                record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class),
+                record.getMessage().getHeader(KafkaConstants.OFFSET, Long.class)))));
     }
 
     @Override

@@ -97,11 +97,24 @@ public class DeadLetters {
     public record DeadLetter(InboundRecord record, String consumerGroup, String routeId, String exceptionClass,
                              String causeClass, String reason, int attempts) {
 
-        public static DeadLetter of(InboundRecord record, String consumerGroup, String routeId, Throwable failure,
+        public static DeadLetter of(InboundRecord record, String consumerGroup, String routeId, Throwable thrown,
                                     int attempts) {
+            Throwable failure = unwrap(thrown);
             Throwable cause = failure.getCause();
             return new DeadLetter(record, consumerGroup, routeId, failure.getClass().getName(),
                     cause == null ? null : cause.getClass().getName(), String.valueOf(failure.getMessage()), attempts);
+        }
+
+        /** The failure itself, not the wrappers Camel's EIPs (multicast, circuit breaker) put around it. */
+        static Throwable unwrap(Throwable thrown) {
+            Throwable failure = thrown;
+            while (failure.getCause() != null && (failure instanceof org.apache.camel.RuntimeCamelException
+                    || failure instanceof org.apache.camel.CamelExchangeException
+                    || failure instanceof java.util.concurrent.ExecutionException
+                    || failure instanceof java.util.concurrent.CompletionException)) {
+                failure = failure.getCause();
+            }
+            return failure;
         }
     }
 }

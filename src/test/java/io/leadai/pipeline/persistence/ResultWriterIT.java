@@ -132,7 +132,8 @@ class ResultWriterIT extends PipelineIntegrationTest {
     @Test
     void invalidResultsAreDeadLetteredAndTheValidOnesStored() {
         UUID leadId = createLead();
-        String key = leadId.toString();
+        // not the lead's id: the enricher may dead-letter the lead's own event under that key
+        String key = "invalid-results-" + UUID.randomUUID();
         publisher.send(RESULTS, key, "this is not JSON");
         publisher.send(RESULTS, key, "{\"event_id\": \"" + UUID.randomUUID() + "\", \"tenant_id\": \"" + tenant + "\"}");
         publisher.send(RESULTS, key, TestResults.result(UUID.randomUUID(), tenant, leadId, null, "support", 0.6, now()));

@@ -28,6 +28,11 @@ public abstract class PipelineIntegrationTest {
         registry.add("app.kafka.brokers", TestInfrastructure::kafkaBootstrapServers);
         registry.add("app.kafka.partitions", () -> TestInfrastructure.PARTITIONS);
         TestInfrastructure.ownConsumerGroups(registry, "pipeline-it");
+        registry.add("ai.intent.url", () -> TestInfrastructure.aiServices().baseUrl() + "/intent");
+        registry.add("ai.entity.url", () -> TestInfrastructure.aiServices().baseUrl() + "/entities");
+        registry.add("camel.component.http.response-timeout", () -> 1000);
+        registry.add("app.enrichment.circuit-breaker.wait-duration-in-open-state", () -> "2s");
+        registry.add("app.enrichment.retry-backoff", () -> "500ms");
     }
 
     protected ApiClient api() {

@@ -30,6 +30,7 @@ public final class TestInfrastructure {
     public static final int PARTITIONS = 3;
 
     private static String kafkaBootstrap;
+    private static com.github.tomakehurst.wiremock.WireMockServer aiServices;
     private static String postgresAdminUrl;
     private static String postgresUser;
     private static String postgresPassword;
@@ -48,6 +49,20 @@ public final class TestInfrastructure {
             }
         }
         return kafkaBootstrap;
+    }
+
+    /**
+     * One WireMock server standing in for both AI services ({@code /intent} and {@code /entities}); tests
+     * stub it per request text. Unstubbed requests get 404, a permanent failure.
+     */
+    public static synchronized com.github.tomakehurst.wiremock.WireMockServer aiServices() {
+        if (aiServices == null) {
+            aiServices = new com.github.tomakehurst.wiremock.WireMockServer(
+                    com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
+            aiServices.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(aiServices::stop, "stop-wiremock"));
+        }
+        return aiServices;
     }
 
     /** A database of its own for one Spring context, so that contexts never share outbox rows. */

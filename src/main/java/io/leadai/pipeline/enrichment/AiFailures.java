@@ -1,0 +1,85 @@
+package io.leadai.pipeline.enrichment;
+
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.util.List;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.leadai.pipeline.config.AppProperties;
+import io.leadai.pipeline.kafka.DeadLetters.DeadLetter;
+import io.leadai.pipeline.kafka.InboundRecord;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeException;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.hc.core5.http.NoHttpResponseException;
+import org.springframework.stereotype.Component;
+
+/**
+ * What a failed enrichment means. Transient: the service could not be reached, timed out, answered 5xx or
+ * 429 — retried with backoff. Everything else (another 4xx, an unreadable answer, an invalid event) is
+ * permanent and dead-lettered at once. A transient failure that outlasts its retries is dead-lettered only
+ * while every AI circuit is closed; otherwise the service is down, and the record waits for it.
+ */
+@Component("aiFailures")
+public class AiFailures {
+
+    /** Variable counting the redeliveries of a record, kept by {@link #countRedelivery}. */
+    static final String REDELIVERIES = "redeliveries";
+
+    private final List<CircuitBreaker> breakers;
+    private final String consumerGroup;
+
+    public AiFailures(List<CircuitBreaker> breakers, AppProperties app) {
+        this.breakers = breakers;
+        this.consumerGroup = app.kafka().groups().enricher();
+    }
+
+    /** onWhen of the retried failures. */
+    public boolean isTransient(@ExchangeException Throwable failure) {
+        return transientFailure(failure);
+    }
+
+    /** Also what the circuit breakers count: a 400 for one odd request says nothing about the service. */
+    public static boolean transientFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof HttpOperationFailedException http) {
+                return http.getStatusCode() >= 500 || http.getStatusCode() == 429;
+            }
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException
+                    || t instanceof InterruptedIOException || t instanceof NoHttpResponseException) {
+                // InterruptedIOException covers the client's connect and response timeouts
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** onRedelivery of the retried failures: the dead letter says how many attempts were made. */
+    public void countRedelivery(Exchange exchange) {
+        exchange.setVariable(REDELIVERIES, exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class));
+    }
+
+    /** True while every AI service's circuit lets calls through. */
+    public boolean servicesUp() {
+        return breakers.stream().allMatch(b -> b.getState() == CircuitBreaker.State.CLOSED
+                || b.getState() == CircuitBreaker.State.HALF_OPEN);
+    }
+
+    /**
+     * The dead letter of the record that failed on this exchange.
+     *
+     * @throws AiServiceUnavailableException for a transient failure while a circuit is open: that record is
+     *         not dead, its service is, and it must be read again later
+     */
+    public DeadLetter deadLetter(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (transientFailure(failure) && breakers.stream().anyMatch(b -> b.getState() != CircuitBreaker.State.CLOSED)) {
+            throw new AiServiceUnavailableException("AI service down; the record is kept for when it is back", failure);
+        }
+        InboundRecord record = exchange.getVariable("record", InboundRecord.class);
+        int redeliveries = exchange.getVariable(REDELIVERIES, 0, Integer.class);
+        String routeId = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);
+        return DeadLetter.of(record, consumerGroup, routeId, failure, redeliveries + 1);
+    }
+}

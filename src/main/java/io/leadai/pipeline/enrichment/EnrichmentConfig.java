@@ -1,0 +1,75 @@
+package io.leadai.pipeline.enrichment;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.leadai.pipeline.config.AppProperties;
+import io.leadai.pipeline.kafka.BatchCommits;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+public class EnrichmentConfig {
+
+    @Bean
+    CircuitBreaker intentCircuitBreaker(AppProperties app) {
+        return CircuitBreaker.of("intent", breakerConfig(app.enrichment().circuitBreaker()));
+    }
+
+    @Bean
+    CircuitBreaker entityCircuitBreaker(AppProperties app) {
+        return CircuitBreaker.of("entity", breakerConfig(app.enrichment().circuitBreaker()));
+    }
+
+    /** The onRedelivery processor of the retried AI failures (enricher-error-handling.camel.yaml). */
+    @Bean
+    org.apache.camel.Processor countAiRedelivery(AiFailures failures) {
+        return failures::countRedelivery;
+    }
+
+    /** Offset commits of enrich-lead-events; consumption pauses while an AI circuit is open. */
+    @Bean
+    BatchCommits enricherCommits(AppProperties app, AiFailures failures) {
+        return new BatchCommits("enrich-lead-events", app.enrichment().retryBackoff(), failures::servicesUp);
+    }
+
+    /**
+     * Workers for the records of one batch (the split's {@code executorService}). A Camel thread pool
+     * profile, not a Spring executor bean, which would replace Spring Boot's own task executor.
+     */
+    @Bean
+    ThreadPoolProfile enrichmentWorkers(AppProperties app) {
+        return pool("enrichmentWorkers", app.enrichment().parallelism());
+    }
+
+    /** The concurrent calls to the AI services: two per record in flight. */
+    @Bean
+    ThreadPoolProfile aiCalls(AppProperties app) {
+        return pool("aiCalls", app.enrichment().parallelism() * 2);
+    }
+
+    private static ThreadPoolProfile pool(String id, int threads) {
+        return new ThreadPoolProfileBuilder(id)
+                .poolSize(threads)
+                .maxPoolSize(threads)
+                // a whole batch may queue; beyond that the submitting thread helps out
+                .maxQueueSize(10_000)
+                .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns)
+                .build();
+    }
+
+    private static CircuitBreakerConfig breakerConfig(AppProperties.Breaker breaker) {
+        return CircuitBreakerConfig.custom()
+                .failureRateThreshold(breaker.failureRateThreshold())
+                .slidingWindowSize(breaker.slidingWindowSize())
+                .minimumNumberOfCalls(breaker.minimumNumberOfCalls())
+                .waitDurationInOpenState(breaker.waitDurationInOpenState())
+                .permittedNumberOfCallsInHalfOpenState(breaker.permittedCallsInHalfOpenState())
+                // the consumer stops calling while the circuit is open: the circuit must half-open by itself
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .recordException(AiFailures::transientFailure)
+                .build();
+    }
+}

@@ -1,0 +1,74 @@
+package io.leadai.pipeline.enrichment;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.ValidationMessage;
+import io.leadai.pipeline.config.AppProperties;
+import io.leadai.pipeline.kafka.InboundRecord;
+import io.leadai.pipeline.kafka.InvalidEventException;
+import io.leadai.pipeline.schema.JsonSchemas;
+import org.apache.camel.Body;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads a consumed lead event into the job the AI services work on: the source's identity, the text and
+ * the key its result keeps. An event that is not JSON or not valid against its schema is invalid for good.
+ */
+@Component("enrichmentJobs")
+public class EnrichmentJobs {
+
+    private final ObjectMapper objectMapper;
+    private final JsonSchemas schemas;
+    /** topic -> (schema, field holding the text) */
+    private final Map<String, String[]> sources;
+
+    public EnrichmentJobs(ObjectMapper objectMapper, JsonSchemas schemas, AppProperties app) {
+        this.objectMapper = objectMapper;
+        this.schemas = schemas;
+        this.sources = Map.of(
+                app.topics().leadCreated(), new String[] {"events/lead-created", "initial_message"},
+                app.topics().leadMessage(), new String[] {"events/lead-message", "message_text"},
+                app.topics().aiRequest(), new String[] {"events/ai-process-request", "text"});
+    }
+
+    /** The job: {@code source_event_id, source_topic, tenant_id, business_id, lead_id, message_id, text, key}. */
+    public ObjectNode job(@Body InboundRecord record) {
+        String[] source = sources.get(record.topic());
+        if (source == null) {
+            throw new InvalidEventException("no enrichment for topic " + record.topic());
+        }
+        JsonNode event = parse(record.value());
+        var problems = schemas.validate(source[0], event);
+        if (!problems.isEmpty()) {
+            throw new InvalidEventException("not a valid " + record.topic() + " event: " + problems.stream()
+                    .map(ValidationMessage::getMessage).sorted().collect(Collectors.joining("; ")));
+        }
+        ObjectNode job = objectMapper.createObjectNode();
+        job.put("source_event_id", event.get("event_id").asText());
+        job.put("source_topic", record.topic());
+        job.put("tenant_id", event.get("tenant_id").asText());
+        job.put("business_id", event.get("business_id").asText());
+        job.set("lead_id", event.hasNonNull("lead_id") ? event.get("lead_id") : null);
+        job.set("message_id", event.hasNonNull("message_id") ? event.get("message_id") : null);
+        job.put("text", event.get(source[1]).asText());
+        job.put("key", record.key() != null ? record.key() : event.get("event_id").asText());
+        return job;
+    }
+
+    private JsonNode parse(byte[] value) {
+        try {
+            JsonNode node = objectMapper.readTree(value == null ? "" : new String(value, StandardCharsets.UTF_8));
+            if (node == null || !node.isObject()) {
+                throw new InvalidEventException("not a JSON object");
+            }
+            return node;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InvalidEventException("not JSON: " + e.getOriginalMessage());
+        }
+    }
+}
