@@ -14,9 +14,9 @@ public record AppProperties(Kafka kafka, Topics topics, Outbox outbox, Api api, 
                         short replicationFactor, Duration adminTimeout) {
     }
 
-    public record Groups(String enricher, String writer) {
+    public record Groups(String enricher, String writer, String errorWriter) {
         public List<String> all() {
-            return List.of(enricher, writer);
+            return List.of(enricher, writer, errorWriter);
         }
     }
 

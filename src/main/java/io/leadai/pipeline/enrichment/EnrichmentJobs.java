@@ -1,17 +1,14 @@
 package io.leadai.pipeline.enrichment;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.ValidationMessage;
 import io.leadai.pipeline.config.AppProperties;
+import io.leadai.pipeline.kafka.EventReader;
 import io.leadai.pipeline.kafka.InboundRecord;
 import io.leadai.pipeline.kafka.InvalidEventException;
-import io.leadai.pipeline.schema.JsonSchemas;
 import org.apache.camel.Body;
 import org.springframework.stereotype.Component;
 
@@ -23,13 +20,13 @@ import org.springframework.stereotype.Component;
 public class EnrichmentJobs {
 
     private final ObjectMapper objectMapper;
-    private final JsonSchemas schemas;
+    private final EventReader events;
     /** topic -> (schema, field holding the text) */
     private final Map<String, String[]> sources;
 
-    public EnrichmentJobs(ObjectMapper objectMapper, JsonSchemas schemas, AppProperties app) {
+    public EnrichmentJobs(ObjectMapper objectMapper, EventReader events, AppProperties app) {
         this.objectMapper = objectMapper;
-        this.schemas = schemas;
+        this.events = events;
         this.sources = Map.of(
                 app.topics().leadCreated(), new String[] {"events/lead-created", "initial_message"},
                 app.topics().leadMessage(), new String[] {"events/lead-message", "message_text"},
@@ -42,12 +39,7 @@ public class EnrichmentJobs {
         if (source == null) {
             throw new InvalidEventException("no enrichment for topic " + record.topic());
         }
-        JsonNode event = parse(record.value());
-        var problems = schemas.validate(source[0], event);
-        if (!problems.isEmpty()) {
-            throw new InvalidEventException("not a valid " + record.topic() + " event: " + problems.stream()
-                    .map(ValidationMessage::getMessage).sorted().collect(Collectors.joining("; ")));
-        }
+        JsonNode event = events.read(record, source[0]);
         ObjectNode job = objectMapper.createObjectNode();
         job.put("source_event_id", event.get("event_id").asText());
         job.put("source_topic", record.topic());
@@ -58,17 +50,5 @@ public class EnrichmentJobs {
         job.put("text", event.get(source[1]).asText());
         job.put("key", record.key() != null ? record.key() : event.get("event_id").asText());
         return job;
-    }
-
-    private JsonNode parse(byte[] value) {
-        try {
-            JsonNode node = objectMapper.readTree(value == null ? "" : new String(value, StandardCharsets.UTF_8));
-            if (node == null || !node.isObject()) {
-                throw new InvalidEventException("not a JSON object");
-            }
-            return node;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidEventException("not JSON: " + e.getOriginalMessage());
-        }
     }
 }

@@ -137,7 +137,7 @@ public class LeadIntake {
             throw ApiException.badField("status", "must be one of " + LeadStatus.names());
         }
         query.put("status", status);
-        int pageSize = pageSize(limit);
+        int pageSize = pageSize(limit, app.api());
         exchange.setVariable("page_size", pageSize);
         query.put("fetch_size", pageSize + 1);
         PageCursor cursor = cursor(after);
@@ -165,19 +165,20 @@ public class LeadIntake {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    private int pageSize(String limit) {
+    /** The {@code limit} query parameter of a list: 1 to the maximum page size, the default when absent. */
+    public static int pageSize(String limit, AppProperties.Api api) {
         if (limit == null) {
-            return app.api().defaultPageSize();
+            return api.defaultPageSize();
         }
         try {
             int value = Integer.parseInt(limit);
-            if (value >= 1 && value <= app.api().maxPageSize()) {
+            if (value >= 1 && value <= api.maxPageSize()) {
                 return value;
             }
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw ApiException.badField("limit", "must be a whole number from 1 to " + app.api().maxPageSize());
+        throw ApiException.badField("limit", "must be a whole number from 1 to " + api.maxPageSize());
     }
 
     private static PageCursor cursor(String after) {
@@ -191,7 +192,8 @@ public class LeadIntake {
         }
     }
 
-    static String tenantId(String tenantId) {
+    /** The {@code tenant_id} every operation is scoped by. */
+    public static String tenantId(String tenantId) {
         if (tenantId == null || tenantId.isEmpty()) {
             throw ApiException.badField("tenant_id", "is required");
         }

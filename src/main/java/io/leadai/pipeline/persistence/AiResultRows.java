@@ -1,20 +1,16 @@
 package io.leadai.pipeline.persistence;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.ValidationMessage;
 import io.leadai.pipeline.config.AppProperties;
 import io.leadai.pipeline.kafka.DeadLetters.DeadLetter;
+import io.leadai.pipeline.kafka.EventReader;
 import io.leadai.pipeline.kafka.InboundRecord;
 import io.leadai.pipeline.kafka.InvalidEventException;
-import io.leadai.pipeline.schema.JsonSchemas;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -26,13 +22,11 @@ import org.springframework.stereotype.Component;
 @Component("aiResultRows")
 public class AiResultRows {
 
-    private final ObjectMapper objectMapper;
-    private final JsonSchemas schemas;
+    private final EventReader events;
     private final String consumerGroup;
 
-    public AiResultRows(ObjectMapper objectMapper, JsonSchemas schemas, AppProperties app) {
-        this.objectMapper = objectMapper;
-        this.schemas = schemas;
+    public AiResultRows(EventReader events, AppProperties app) {
+        this.events = events;
         this.consumerGroup = app.kafka().groups().writer();
     }
 
@@ -52,12 +46,7 @@ public class AiResultRows {
     }
 
     Map<String, Object> row(InboundRecord record) {
-        JsonNode result = parse(record.value());
-        var problems = schemas.validate("events/ai-process-result", result);
-        if (!problems.isEmpty()) {
-            throw new InvalidEventException("not a valid ai.process.result: " + problems.stream()
-                    .map(ValidationMessage::getMessage).sorted().collect(Collectors.joining("; ")));
-        }
+        JsonNode result = events.read(record, "events/ai-process-result");
         Map<String, Object> row = new HashMap<>();
         row.put("source_event_id", result.get("source_event_id").asText());
         row.put("result_event_id", result.get("event_id").asText());
@@ -74,18 +63,6 @@ public class AiResultRows {
         row.put("processed_at", result.get("processed_at").asText());
         row.put("processing_ms", result.hasNonNull("processing_ms") ? result.get("processing_ms").asInt() : null);
         return row;
-    }
-
-    private JsonNode parse(byte[] value) {
-        try {
-            JsonNode node = objectMapper.readTree(value == null ? "" : new String(value, StandardCharsets.UTF_8));
-            if (node == null || !node.isObject()) {
-                throw new InvalidEventException("not a JSON object");
-            }
-            return node;
-        } catch (java.io.IOException e) {
-            throw new InvalidEventException("not JSON: " + e.getMessage());
-        }
     }
 
     private static String textOrNull(JsonNode node, String field) {

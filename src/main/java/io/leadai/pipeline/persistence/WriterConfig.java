@@ -13,4 +13,10 @@ public class WriterConfig {
     BatchCommits resultWriterCommits(AppProperties app) {
         return new BatchCommits("store-ai-results", app.writer().retryBackoff(), () -> true);
     }
+
+    /** Offset commits of the store-ai-errors route. */
+    @Bean
+    BatchCommits errorWriterCommits(AppProperties app) {
+        return new BatchCommits("store-ai-errors", app.writer().retryBackoff(), () -> true);
+    }
 }

@@ -266,6 +266,43 @@ class EnrichmentIT extends PipelineIntegrationTest {
                 .isEqualTo(12);
     }
 
+    @Test
+    void deadLetterReplayedAfterTheServiceIsFixedEndsEnrichedAndOnlyOnce() {
+        stub(post("/entities").withRequestBody(matchingJsonPath("$.text", containing(marker))).willReturn(okJson(LAPTOPS)));
+        StubMapping broken = ai.stubFor(post("/intent").withRequestBody(matchingJsonPath("$.text", containing(marker)))
+                .willReturn(aResponse().withStatus(422)));
+        stubs.add(broken);
+        String leadId = createLead("Replay me " + marker);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> lead(leadId).get("status").asText().equals("ai_failed"));
+        JsonNode errors = api().get("/api/v1/ai-errors?tenant_id=" + tenant).json().get("items");
+        assertThat(errors).hasSize(1);
+        JsonNode error = errors.get(0);
+        assertThat(error.get("lead_id").asText()).isEqualTo(leadId);
+        assertThat(error.get("original_topic").asText()).isEqualTo("lead.created");
+        assertThat(error.get("reason").asText()).contains("422");
+        assertThat(error.get("attempts").asInt()).isEqualTo(1);
+        assertThat(error.get("replayed_at").isNull()).isTrue();
+        assertThat(api().get("/api/v1/ai-errors?tenant_id=other-" + tenant).json().get("items")).isEmpty();
+
+        ai.removeStub(broken);
+        stub(post("/intent").withRequestBody(matchingJsonPath("$.text", containing(marker))).willReturn(okJson(PURCHASE)));
+        String replay = "/api/v1/ai-errors/" + error.get("error_id").asText() + "/replay?tenant_id=" + tenant;
+        ApiClient.Response accepted = api().post(replay, null, "");
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(202);
+        assertThat(accepted.json().get("topic").asText()).isEqualTo("lead.created");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> lead(leadId).get("status").asText().equals("enriched"));
+        assertThat(lead(leadId).get("enrichment").get("intent").asText()).isEqualTo("purchase");
+        ApiClient.Response again = api().post(replay, null, "");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().get("error").asText()).isEqualTo("already replayed");
+        assertThat(api().post("/api/v1/ai-errors/" + UUID.randomUUID() + "/replay?tenant_id=" + tenant, null, "").status())
+                .isEqualTo(404);
+        assertThat(api().post(replay.replace("tenant_id=" + tenant, "tenant_id=someone-else"), null, "").status())
+                .isEqualTo(404);
+    }
+
     @org.springframework.beans.factory.annotation.Autowired
     @org.springframework.beans.factory.annotation.Qualifier("intentCircuitBreaker")
     CircuitBreaker intentCircuit;

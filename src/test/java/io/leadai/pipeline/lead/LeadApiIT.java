@@ -1,6 +1,7 @@
 package io.leadai.pipeline.lead;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,9 @@ class LeadApiIT extends PipelineIntegrationTest {
 
     @org.springframework.beans.factory.annotation.Value("${app.kafka.groups.writer}")
     String writerGroup;
+
+    @org.springframework.beans.factory.annotation.Value("${app.kafka.groups.error-writer}")
+    String errorWriterGroup;
 
     private static String tenant() {
         return "t-" + UUID.randomUUID().toString().substring(0, 8);
@@ -155,10 +159,13 @@ class LeadApiIT extends PipelineIntegrationTest {
         assertThat(seen).containsExactlyElementsOf(created);
         assertThat(new HashSet<>(seen)).hasSize(23);
 
-        ApiClient.Response enriched = api().get("/api/v1/leads?tenant_id=" + tenant + "&status=enriched");
-        assertThat(enriched.json().get("items")).isEmpty();
-        ApiClient.Response fresh = api().get("/api/v1/leads?tenant_id=" + tenant + "&status=new&limit=100");
-        assertThat(fresh.json().get("items")).hasSize(23);
+        // no AI service answers for these leads (404): each moves new -> enriching -> ai_failed
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM leads WHERE tenant_id = ? AND status = 'ai_failed'", Integer.class, tenant) == 23);
+        assertThat(api().get("/api/v1/leads?tenant_id=" + tenant + "&status=new").json().get("items")).isEmpty();
+        JsonNode failed = api().get("/api/v1/leads?tenant_id=" + tenant + "&status=ai_failed&limit=100").json().get("items");
+        assertThat(failed).hasSize(23);
+        assertThat(failed).allMatch(item -> item.get("status").asText().equals("ai_failed"));
     }
 
     @Test
@@ -194,7 +201,7 @@ class LeadApiIT extends PipelineIntegrationTest {
         assertThat(topics).containsExactlyInAnyOrder("lead.created", "lead.message", "ai.process.request",
                 "ai.process.result", "ai.error");
         assertThat(body.get("consumer_groups")).extracting(g -> g.get("group_id").asText())
-                .containsExactly(enricherGroup, writerGroup);
+                .containsExactly(enricherGroup, writerGroup, errorWriterGroup);
     }
 
     @Test

@@ -24,8 +24,12 @@ class RouteFilesIT extends PipelineIntegrationTest {
             "kafka-health", "kafka-test",
             "relay-outbox", "wake-outbox-relay", "relay-outbox-on-wakeup", "publish-outbox-batch", "send-outbox-batch",
             "purge-outbox", "purge-published-outbox",
+            "enrich-lead-events", "enrich-record", "dead-letter-failed-record", "dead-letter",
+            "store-ai-results", "write-ai-results", "store-ai-errors", "write-ai-errors",
+            "list-ai-errors", "replay-ai-error",
             // REST operations (api-rest.camel.yaml), named by their OpenAPI operationId
-            "createLead", "addLeadMessage", "reprocessLead", "listLeads", "getLead", "kafkaHealth", "kafkaTest");
+            "createLead", "addLeadMessage", "reprocessLead", "listLeads", "getLead", "kafkaHealth", "kafkaTest",
+            "listAiErrors", "replayAiError");
 
     /** Files that declare only REST operations: Camel records no source file for those routes. */
     static final Set<String> REST_ONLY_FILES = Set.of("api-rest.camel.yaml");

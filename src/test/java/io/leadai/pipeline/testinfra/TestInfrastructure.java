@@ -107,6 +107,7 @@ public final class TestInfrastructure {
         String suffix = context + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         registry.add("app.kafka.groups.enricher", () -> "enricher-" + suffix);
         registry.add("app.kafka.groups.writer", () -> "writer-" + suffix);
+        registry.add("app.kafka.groups.error-writer", () -> "error-writer-" + suffix);
     }
 
     /** A free TCP port on loopback, for a server a test will start, stop and start again. */
