@@ -48,6 +48,6 @@ public record AppProperties(Kafka kafka, Topics topics, Outbox outbox, Api api, 
     }
 
     /** Defaults for {@code POST /kafka/test}, whose body may name only the text. */
-    public record KafkaTest(String defaultTenantId, String defaultBusinessId) {
+    public record KafkaTest(String defaultTenantId, String defaultBusinessId, Duration resultWait, Duration pollInterval) {
     }
 }

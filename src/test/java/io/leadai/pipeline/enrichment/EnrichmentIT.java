@@ -303,6 +303,33 @@ class EnrichmentIT extends PipelineIntegrationTest {
                 .isEqualTo(404);
     }
 
+    @Test
+    void kafkaTestAnswersWithItsResultTheWayTheOriginalSystemDid() {
+        servicesAnswer();
+        ApiClient.Response answer = api().postJson("/kafka/test", "{\"text\": \"I want to buy 2 laptops " + marker + "\"}");
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        JsonNode result = answer.json();
+        assertThat(result.get("intent").get("name").asText()).isEqualTo("purchase");
+        assertThat(result.get("entities").toString()).contains("\"quantity\"", "\"laptop\"");
+        assertThat(result.get("lead_id").isNull()).isTrue();
+        assertThat(result.get("source_topic").asText()).isEqualTo("ai.process.request");
+        String eventId = result.get("source_event_id").asText();
+        assertThat(api().get("/kafka/test/" + eventId).json()).isEqualTo(result);
+    }
+
+    @Test
+    void kafkaTestWithoutAResultInTimeAnswers202AndTheResultIsReadLater() {
+        // no stub for this text: the services answer 404, the request is dead-lettered, no result ever comes
+        ApiClient.Response answer = api().postJson("/kafka/test", "{\"text\": \"Nobody answers " + marker + "\"}");
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(202);
+        String eventId = answer.json().get("event_id").asText();
+        ApiClient.Response later = api().get("/kafka/test/" + eventId);
+        assertThat(later.status()).isEqualTo(404);
+        assertThat(later.json().get("details").get(0).get("field").asText()).isEqualTo("event_id");
+    }
+
     @org.springframework.beans.factory.annotation.Autowired
     @org.springframework.beans.factory.annotation.Qualifier("intentCircuitBreaker")
     CircuitBreaker intentCircuit;

@@ -26,10 +26,10 @@ class RouteFilesIT extends PipelineIntegrationTest {
             "purge-outbox", "purge-published-outbox",
             "enrich-lead-events", "enrich-record", "dead-letter-failed-record", "dead-letter",
             "store-ai-results", "write-ai-results", "store-ai-errors", "write-ai-errors",
-            "list-ai-errors", "replay-ai-error",
+            "list-ai-errors", "replay-ai-error", "get-kafka-test-result", "find-ai-result",
             // REST operations (api-rest.camel.yaml), named by their OpenAPI operationId
             "createLead", "addLeadMessage", "reprocessLead", "listLeads", "getLead", "kafkaHealth", "kafkaTest",
-            "listAiErrors", "replayAiError");
+            "listAiErrors", "replayAiError", "getKafkaTestResult");
 
     /** Files that declare only REST operations: Camel records no source file for those routes. */
     static final Set<String> REST_ONLY_FILES = Set.of("api-rest.camel.yaml");

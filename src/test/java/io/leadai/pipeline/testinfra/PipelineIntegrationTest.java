@@ -33,6 +33,7 @@ public abstract class PipelineIntegrationTest {
         registry.add("camel.component.http.response-timeout", () -> 1000);
         registry.add("app.enrichment.circuit-breaker.wait-duration-in-open-state", () -> "2s");
         registry.add("app.enrichment.retry-backoff", () -> "500ms");
+        registry.add("app.kafka-test.result-wait", () -> "3s");
     }
 
     protected ApiClient api() {

@@ -1,0 +1,1 @@
+SELECT result::text AS result FROM ai_results WHERE source_event_id = CAST(:#source_event_id AS uuid)
