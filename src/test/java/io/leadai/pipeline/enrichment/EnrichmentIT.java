@@ -188,22 +188,25 @@ class EnrichmentIT extends PipelineIntegrationTest {
         List<String> valid = new ArrayList<>();
         List<String> bad = new ArrayList<>();
         try (TestResults publisher = new TestResults(TestInfrastructure.kafkaBootstrapServers())) {
-            for (int i = 0; i < 12; i++) {
-                // keys spread over every partition; a poison and an invalid record on each
-                String key = UUID.randomUUID().toString();
-                if (i % 4 == 0) {
-                    bad.add(key);
-                    publisher.send("lead.created", key, "\u0000not JSON at all " + i);
-                } else if (i % 4 == 1) {
-                    bad.add(key);
-                    publisher.send("lead.created", key, "{\"event_id\": \"" + UUID.randomUUID() + "\", \"tenant_id\": \""
-                            + tenant + "\", \"text\": \"no lead_id, no initial_message\"}");
-                } else {
-                    valid.add(key);
-                    publisher.send("ai.process.request", key, """
-                            {"event_id": "%s", "event_type": "ai.process.request", "occurred_at": "%s",
-                             "tenant_id": "%s", "business_id": "b-1", "text": "Quote for 2 laptops %s"}"""
-                            .formatted(key, Instant.now(), tenant, marker));
+            // on every partition: valid records, a poison one (not JSON) and a schema-invalid one, interleaved
+            for (int partition = 0; partition < TestInfrastructure.PARTITIONS; partition++) {
+                for (int i = 0; i < 4; i++) {
+                    String key = keyOnPartition(partition);
+                    if (i == 1) {
+                        bad.add(key);
+                        publisher.send("lead.created", key, "\u0000not JSON at all");
+                    } else if (i == 2) {
+                        bad.add(key);
+                        publisher.send("lead.created", key, "{\"event_id\": \"" + UUID.randomUUID() + "\", \"tenant_id\": \""
+                                + tenant + "\", \"text\": \"no lead_id, no initial_message\"}");
+                    } else {
+                        valid.add(key);
+                        publisher.send("lead.created", key, """
+                                {"event_id": "%s", "event_type": "lead.created", "occurred_at": "%s",
+                                 "tenant_id": "%s", "business_id": "b-1", "lead_id": "%s",
+                                 "initial_message": "Quote for 2 laptops %s"}"""
+                                .formatted(key, Instant.now(), tenant, UUID.randomUUID(), marker));
+                    }
                 }
             }
         }
@@ -339,6 +342,18 @@ class EnrichmentIT extends PipelineIntegrationTest {
 
     private String writerGroup() {
         return writerGroup;
+    }
+
+    /** A fresh UUID key that Kafka's default partitioner puts on the given partition. */
+    private static String keyOnPartition(int partition) {
+        while (true) {
+            String key = UUID.randomUUID().toString();
+            byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+            if (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(bytes))
+                    % TestInfrastructure.PARTITIONS == partition) {
+                return key;
+            }
+        }
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {

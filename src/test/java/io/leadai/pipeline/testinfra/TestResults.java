@@ -48,6 +48,15 @@ public final class TestResults implements AutoCloseable {
         }
     }
 
+    /** Sends without waiting for the broker; {@link #flush()} waits for everything sent so far. */
+    public void sendAsync(String topic, String key, String value) {
+        producer.send(new ProducerRecord<>(topic, key, value));
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
     @Override
     public void close() {
         producer.close();
