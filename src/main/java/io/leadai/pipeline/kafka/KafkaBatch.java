@@ -1,6 +1,10 @@
 package io.leadai.pipeline.kafka;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,9 +17,27 @@ import org.springframework.stereotype.Component;
 @Component("kafkaBatch")
 public class KafkaBatch {
 
-    /** The records behind a batch's exchanges, to split over. */
-    public List<InboundRecord> records(@Body List<Exchange> batch) {
-        return batch.stream().map(InboundRecord::of).toList();
+    private static final String KEY_PREFIX = "key:";
+
+    /**
+     * The batch's records grouped by key (a lead's events share its key), each group in the order the
+     * records were published: groups can be worked on in parallel, a group's records one after the other.
+     */
+    public List<List<InboundRecord>> recordsByKey(@Body List<Exchange> batch) {
+        Map<Object, List<InboundRecord>> groups = new LinkedHashMap<>();
+        for (Exchange element : batch) {
+            InboundRecord record = InboundRecord.of(element);
+            Object key = record.key() != null ? record.key() : new Object();
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(record);
+        }
+        Comparator<InboundRecord> published = Comparator.comparingLong(InboundRecord::timestamp)
+                .thenComparing(InboundRecord::topic).thenComparingLong(InboundRecord::offset);
+        return groups.values().stream().map(group -> group.stream().sorted(published).toList()).toList();
+    }
+
+    /** True when an earlier record of this record's key did not finish: this one must wait behind it. */
+    public boolean heldBack(@Variable("record") InboundRecord record, @Variable("unfinished") Set<String> unfinished) {
+        return record.key() != null && unfinished.contains(KEY_PREFIX + record.key());
     }
 
     /** A set the parallel workers of one batch share, naming the records that did not reach an outcome. */
@@ -23,9 +45,15 @@ public class KafkaBatch {
         return ConcurrentHashMap.newKeySet();
     }
 
-    /** Marks a record of the batch as unfinished: neither its result nor its dead letter is durable. */
+    /**
+     * Marks a record of the batch as unfinished: neither its result nor its dead letter is durable. Later
+     * records of its key are held back behind it.
+     */
     public void unfinished(@Variable("record") InboundRecord record, @Variable("unfinished") Set<String> unfinished) {
         unfinished.add(key(record.topic(), record.partition(), record.offset()));
+        if (record.key() != null) {
+            unfinished.add(KEY_PREFIX + record.key());
+        }
     }
 
     static String key(String topic, int partition, long offset) {

@@ -307,6 +307,32 @@ class EnrichmentIT extends PipelineIntegrationTest {
     }
 
     @Test
+    void oneLeadsEventsAreEnrichedInTheOrderTheyWerePublished() {
+        // answers take a random 0-80 ms, so events worked on side by side would finish in any order
+        stub(post("/intent").withRequestBody(matchingJsonPath("$.text", containing(marker)))
+                .willReturn(okJson(PURCHASE).withUniformRandomDelay(0, 80)));
+        stub(post("/entities").withRequestBody(matchingJsonPath("$.text", containing(marker)))
+                .willReturn(okJson(LAPTOPS).withUniformRandomDelay(0, 80)));
+        String leadId = UUID.randomUUID().toString();
+        List<String> sent = new ArrayList<>();
+        try (TestResults publisher = new TestResults(TestInfrastructure.kafkaBootstrapServers())) {
+            for (int i = 0; i < 8; i++) {
+                String eventId = UUID.randomUUID().toString();
+                sent.add(eventId);
+                publisher.sendAsync("ai.process.request", leadId, """
+                        {"event_id": "%s", "event_type": "ai.process.request", "occurred_at": "%s", "tenant_id": "%s",
+                         "business_id": "b-1", "lead_id": "%s", "text": "Message %d %s"}"""
+                        .formatted(eventId, Instant.now(), tenant, leadId, i, marker));
+            }
+            publisher.flush();
+        }
+        List<ConsumerRecord<String, String>> results = kafka().read("ai.process.result", r -> leadId.equals(r.key()),
+                found -> found.size() >= sent.size(), Duration.ofSeconds(30), Duration.ofMillis(500));
+        assertThat(results).extracting(r -> ApiClient.json(r.value()).get("source_event_id").asText())
+                .containsExactlyElementsOf(sent);
+    }
+
+    @Test
     void kafkaTestAnswersWithItsResultTheWayTheOriginalSystemDid() {
         servicesAnswer();
         ApiClient.Response answer = api().postJson("/kafka/test", "{\"text\": \"I want to buy 2 laptops " + marker + "\"}");
