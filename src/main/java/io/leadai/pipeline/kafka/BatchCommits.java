@@ -50,6 +50,8 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
         this.routeId = routeId;
         this.retryBackoff = retryBackoff;
         this.ready = ready;
+        // nanoTime has an arbitrary origin: "not paused" is a deadline already passed, not zero
+        this.pausedUntilNanos = System.nanoTime();
     }
 
     /** Every record of the batch has its durable outcome: commit past all of them. */
