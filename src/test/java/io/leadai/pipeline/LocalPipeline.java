@@ -15,7 +15,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 /**
  * The whole pipeline on one machine with nothing but a JDK: {@code ./mvnw spring-boot:test-run}.
  * Starts a KRaft Kafka broker in this JVM, PostgreSQL from the embedded binaries, then the application
- * with every route group. Ctrl-C stops all of it.
+ * with every route group and the reference AI services. Ctrl-C stops all of it.
  *
  * <p>Options, as environment variables: {@code SERVER_PORT} (8080), {@code LOCAL_KAFKA_PORT} (9092),
  * {@code LOCAL_POSTGRES_PORT} (5433), {@code LOCAL_KEEP_DATA=true} keeps the database in {@code .data/}
@@ -49,6 +49,8 @@ public final class LocalPipeline {
         arguments.add("--spring.datasource.url=" + database.url());
         arguments.add("--spring.datasource.username=" + database.username());
         arguments.add("--spring.datasource.password=" + database.password());
+        // the reference intent and entity services, in this process, on their own port
+        arguments.add("--referenceai.enabled=true");
 
         SpringApplication application = new SpringApplication(LeadAiPipelineApplication.class);
         application.setRegisterShutdownHook(false);
@@ -71,6 +73,7 @@ public final class LocalPipeline {
                   API           %s/api/v1/leads
                   OpenAPI       %s/openapi.json
                   Health        %s/actuator/health   (Kafka: %s/kafka/health)
+                  AI services   http://localhost:8090/intent, http://localhost:8090/entities (reference)
                   Kafka         %s
                   PostgreSQL    %s  (user %s, password %s)%s
                 Try:  curl -X POST %s/kafka/test -H "Content-Type: application/json" -d '{"text":"I want to buy 2 laptops"}'

@@ -47,8 +47,8 @@ public class KafkaHealth {
             return KafkaHealthReport.down(bootstrap, "no answer from " + bootstrap + " within "
                     + app.kafka().adminTimeout().toMillis() + " ms");
         } catch (ExecutionException e) {
-            return KafkaHealthReport.down(bootstrap, e.getCause().getClass().getSimpleName() + ": "
-                    + e.getCause().getMessage());
+            return KafkaHealthReport.down(bootstrap, "Kafka at " + bootstrap + " did not answer: "
+                    + e.getCause().getClass().getSimpleName() + ": " + e.getCause().getMessage());
         }
     }
 
