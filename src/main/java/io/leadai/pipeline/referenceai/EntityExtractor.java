@@ -257,7 +257,8 @@ public class EntityExtractor {
                                      int from) {
         int i = from;
         while (i < tokens.length && !taken[i] && (i == from || !opensSentence[i]) && (tags[i].equals("ADJ") || tags[i].equals("PROPN") && !capitalised(tokens[i])
-                || tags[i].equals("VERB") && tokens[i].toLowerCase(Locale.ROOT).endsWith("ed"))) {
+                || tags[i].equals("VERB") && (tokens[i].toLowerCase(Locale.ROOT).endsWith("ed")
+                        || tokens[i].toLowerCase(Locale.ROOT).endsWith("ing")))) {
             i++;
         }
         return i;

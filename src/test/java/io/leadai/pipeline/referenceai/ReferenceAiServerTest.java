@@ -60,6 +60,16 @@ class ReferenceAiServerTest {
     }
 
     @Test
+    void aQuoteRequestNamesItsPeoplePlacesAndGoods() throws Exception {
+        JsonNode entities = JSON.readTree(post("/entities", "application/json", """
+                {"text": "Hi, I am Grace Hopper. Can I get a quote for 40 standing desks delivered to Chicago?"}""").body())
+                .get("entities");
+        java.util.List<String> found = new java.util.ArrayList<>();
+        entities.forEach(e -> found.add(e.get("type").asText() + "=" + e.get("value").asText()));
+        assertThat(found).containsExactly("person=Grace Hopper", "quantity=40", "product=desk", "location=Chicago");
+    }
+
+    @Test
     void badInputGetsA4xxWithTheFieldNamed() throws Exception {
         HttpResponse<String> empty = post("/intent", "application/json", "{\"text\": \"\"}");
         assertThat(empty.statusCode()).isEqualTo(400);
