@@ -1,7 +1,7 @@
--- The row is published; a new lead whose event it was is now being enriched.
+-- The batch's rows are published; a new lead whose event one of them was is now being enriched.
 WITH published AS (
     UPDATE outbox SET published_at = now()
-    WHERE id = :#${variable.outbox_id}
+    WHERE id IN (:#in:ids)
     RETURNING message_key, tenant_id
 )
 UPDATE leads l
