@@ -3,7 +3,6 @@ package io.leadai.pipeline.enrichment;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
-import java.util.List;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.leadai.pipeline.config.AppProperties;
@@ -19,7 +18,7 @@ import org.springframework.stereotype.Component;
  * What a failed enrichment means. Transient: the service could not be reached, timed out, answered 5xx or
  * 429 — retried with backoff. Everything else (another 4xx, an unreadable answer, an invalid event) is
  * permanent and dead-lettered at once. A transient failure that outlasts its retries is dead-lettered only
- * while every AI circuit is closed; otherwise the service is down, and the record waits for it.
+ * while every required service's circuit is closed; otherwise the service is down, and the record waits for it.
  */
 @Component("aiFailures")
 public class AiFailures {
@@ -27,11 +26,11 @@ public class AiFailures {
     /** Variable counting the redeliveries of a record, kept by {@link #countRedelivery}. */
     static final String REDELIVERIES = "redeliveries";
 
-    private final List<CircuitBreaker> breakers;
+    private final AiServices services;
     private final String consumerGroup;
 
-    public AiFailures(List<CircuitBreaker> breakers, AppProperties app) {
-        this.breakers = breakers;
+    public AiFailures(AiServices services, AppProperties app) {
+        this.services = services;
         this.consumerGroup = app.kafka().groups().enricher();
     }
 
@@ -60,9 +59,9 @@ public class AiFailures {
         exchange.setVariable(REDELIVERIES, exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class));
     }
 
-    /** True while every AI service's circuit lets calls through. */
+    /** True while every required AI service's circuit lets calls through. */
     public boolean servicesUp() {
-        return breakers.stream().allMatch(b -> b.getState() == CircuitBreaker.State.CLOSED
+        return services.requiredCircuits().stream().allMatch(b -> b.getState() == CircuitBreaker.State.CLOSED
                 || b.getState() == CircuitBreaker.State.HALF_OPEN);
     }
 
@@ -74,7 +73,8 @@ public class AiFailures {
      */
     public DeadLetter deadLetter(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (transientFailure(failure) && breakers.stream().anyMatch(b -> b.getState() != CircuitBreaker.State.CLOSED)) {
+        if (transientFailure(failure) && services.requiredCircuits().stream()
+                .anyMatch(b -> b.getState() != CircuitBreaker.State.CLOSED)) {
             throw new AiServiceUnavailableException("AI service down; the record is kept for when it is back", failure);
         }
         InboundRecord record = exchange.getVariable("record", InboundRecord.class);

@@ -11,25 +11,37 @@ import org.springframework.stereotype.Component;
 /**
  * Gathers the AI services' mapped answers, each branch of the multicast naming its part in the
  * {@value #PART} header ({@code intent}, {@code entities}, or any part a further enricher adds), into one
- * map of part name to answer.
+ * map of part name to answer. An optional service that failed names itself in {@value #SKIPPED} instead.
  */
 @Component("enrichmentAnswers")
 public class EnrichmentAnswers implements AggregationStrategy {
 
     public static final String PART = "ai_part";
 
+    /** Set instead of {@link #PART} by an optional service that failed (ai.&lt;service&gt;.required=false). */
+    public static final String SKIPPED = "ai_skipped";
+
     @Override
     public Exchange aggregate(Exchange collected, Exchange branch) {
         Exchange target = collected != null ? collected : branch;
+        if (collected != null && collected.getException() != null) {
+            // an earlier service failed: the record fails with it, whatever the others answered
+            return collected;
+        }
         @SuppressWarnings("unchecked")
         Map<String, JsonNode> parts = collected == null ? new TreeMap<>()
                 : (Map<String, JsonNode>) collected.getMessage().getBody(Map.class);
         if (branch.getException() != null) {
-            // the multicast stops on a failed branch: keep its exception for the error handler
+            // keep the failure for enrich-record's error handler, which retries or dead-letters the record
             target.setException(branch.getException());
             return target;
         }
         String part = branch.getMessage().getHeader(PART, String.class);
+        if (branch.getMessage().getHeader(SKIPPED) != null) {
+            // an optional service that failed: its part is left out
+            target.getMessage().setBody(parts);
+            return target;
+        }
         if (part == null) {
             throw new IllegalStateException("a multicast branch did not name its part in header " + PART);
         }

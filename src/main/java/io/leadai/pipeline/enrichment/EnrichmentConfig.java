@@ -1,7 +1,5 @@
 package io.leadai.pipeline.enrichment;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.leadai.pipeline.config.AppProperties;
 import io.leadai.pipeline.kafka.BatchCommits;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
@@ -12,16 +10,6 @@ import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 public class EnrichmentConfig {
-
-    @Bean
-    CircuitBreaker intentCircuitBreaker(AppProperties app) {
-        return CircuitBreaker.of("intent", breakerConfig(app.enrichment().circuitBreaker()));
-    }
-
-    @Bean
-    CircuitBreaker entityCircuitBreaker(AppProperties app) {
-        return CircuitBreaker.of("entity", breakerConfig(app.enrichment().circuitBreaker()));
-    }
 
     /** The onRedelivery processor of the retried AI failures (enricher-error-handling.camel.yaml). */
     @Bean
@@ -57,19 +45,6 @@ public class EnrichmentConfig {
                 // a whole batch may queue; beyond that the submitting thread helps out
                 .maxQueueSize(10_000)
                 .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns)
-                .build();
-    }
-
-    private static CircuitBreakerConfig breakerConfig(AppProperties.Breaker breaker) {
-        return CircuitBreakerConfig.custom()
-                .failureRateThreshold(breaker.failureRateThreshold())
-                .slidingWindowSize(breaker.slidingWindowSize())
-                .minimumNumberOfCalls(breaker.minimumNumberOfCalls())
-                .waitDurationInOpenState(breaker.waitDurationInOpenState())
-                .permittedNumberOfCallsInHalfOpenState(breaker.permittedCallsInHalfOpenState())
-                // the consumer stops calling while the circuit is open: the circuit must half-open by itself
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .recordException(AiFailures::transientFailure)
                 .build();
     }
 }

@@ -11,12 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /** Helpers for routes that consume Kafka in batches and work on each record in parallel. */
 @Component("kafkaBatch")
 public class KafkaBatch {
 
+    private static final Logger log = LoggerFactory.getLogger(KafkaBatch.class);
     private static final String KEY_PREFIX = "key:";
 
     /**
@@ -49,7 +52,14 @@ public class KafkaBatch {
      * Marks a record of the batch as unfinished: neither its result nor its dead letter is durable. Later
      * records of its key are held back behind it.
      */
-    public void unfinished(@Variable("record") InboundRecord record, @Variable("unfinished") Set<String> unfinished) {
+    public void unfinished(@Variable("record") InboundRecord record, @Variable("unfinished") Set<String> unfinished,
+                           Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (failure != null) {
+            // why the batch is read again: an AI service down, ai.error unwritable, or a bug to look at
+            log.warn("Record {}/{}/{} did not finish: {}", record.topic(), record.partition(), record.offset(),
+                    failure.toString());
+        }
         unfinished.add(key(record.topic(), record.partition(), record.offset()));
         if (record.key() != null) {
             unfinished.add(KEY_PREFIX + record.key());

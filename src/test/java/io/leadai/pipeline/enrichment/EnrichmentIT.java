@@ -242,17 +242,20 @@ class EnrichmentIT extends PipelineIntegrationTest {
     }
 
     @Test
-    void aiOutageLongerThanTheRetryBudgetDeadLettersNothingAndEnrichesEverythingAfter() {
+    void aiOutageLongerThanTheRetryBudgetDeadLettersNothingAndEnrichesEverythingAfter() throws Exception {
         stub(post("/intent").withRequestBody(matchingJsonPath("$.text", containing(marker)))
                 .willReturn(aResponse().withStatus(503)));
         stub(post("/entities").withRequestBody(matchingJsonPath("$.text", containing(marker)))
                 .willReturn(aResponse().withStatus(503)));
+        // all in one batch, as under real traffic: the circuits need 20 calls to judge within a record's retries
+        camel.getRouteController().stopRoute("enrich-lead-events");
         List<String> leads = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             leads.add(createLead("Outage lead " + i + " " + marker));
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> intentCircuit.getState() == CircuitBreaker.State.OPEN
-                || intentCircuit.getState() == CircuitBreaker.State.HALF_OPEN);
+        camel.getRouteController().startRoute("enrich-lead-events");
+        await().atMost(Duration.ofSeconds(20)).until(() -> aiServices.circuitBreaker("intent").getState() == CircuitBreaker.State.OPEN
+                || aiServices.circuitBreaker("intent").getState() == CircuitBreaker.State.HALF_OPEN);
 
         // the services stay down well past the retry budget (4 redeliveries, about 3 s): nothing is given up on
         await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() -> jdbc.queryForObject(
@@ -360,8 +363,10 @@ class EnrichmentIT extends PipelineIntegrationTest {
     }
 
     @org.springframework.beans.factory.annotation.Autowired
-    @org.springframework.beans.factory.annotation.Qualifier("intentCircuitBreaker")
-    CircuitBreaker intentCircuit;
+    AiServices aiServices;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    org.apache.camel.CamelContext camel;
 
     @Value("${app.kafka.groups.writer}")
     String writerGroup;

@@ -24,7 +24,7 @@ class RouteFilesIT extends PipelineIntegrationTest {
             "kafka-health", "kafka-test",
             "relay-outbox", "wake-outbox-relay", "relay-outbox-on-wakeup", "publish-outbox-batch", "send-outbox-batch",
             "purge-outbox", "purge-published-outbox",
-            "enrich-lead-events", "enrich-record", "dead-letter-failed-record", "dead-letter",
+            "enrich-lead-events", "enrich-record", "ask-ai-services", "ask-intent-service", "ask-entity-service", "dead-letter-failed-record", "dead-letter",
             "store-ai-results", "write-ai-results", "store-ai-errors", "write-ai-errors",
             "list-ai-errors", "replay-ai-error", "get-kafka-test-result", "find-ai-result",
             // REST operations (api-rest.camel.yaml), named by their OpenAPI operationId

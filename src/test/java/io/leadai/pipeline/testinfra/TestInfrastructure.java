@@ -102,6 +102,18 @@ public final class TestInfrastructure {
      * Consumer groups of one Spring context's own: contexts share the broker, and must not share (and
      * split) each other's partitions.
      */
+    /**
+     * Topics of its own for a context whose results must not meet those of the other cached contexts
+     * (every context's enricher and writer read the shared topics): {@code <prefix>.lead.created}, ...
+     */
+    public static void ownTopics(org.springframework.test.context.DynamicPropertyRegistry registry, String prefix) {
+        registry.add("app.topics.lead-created", () -> prefix + ".lead.created");
+        registry.add("app.topics.lead-message", () -> prefix + ".lead.message");
+        registry.add("app.topics.ai-request", () -> prefix + ".ai.process.request");
+        registry.add("app.topics.ai-result", () -> prefix + ".ai.process.result");
+        registry.add("app.topics.ai-error", () -> prefix + ".ai.error");
+    }
+
     public static void ownConsumerGroups(org.springframework.test.context.DynamicPropertyRegistry registry,
                                          String context) {
         String suffix = context + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);

@@ -1,0 +1,105 @@
+package io.leadai.pipeline.enrichment;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.leadai.pipeline.config.AppProperties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.Variable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * The AI services the enricher calls. A service is a route made from the {@code ask-ai-service} template
+ * (routes/enricher-ask-ai-service.camel.yaml) plus its properties {@code ai.<name>.url} and, optionally,
+ * {@code ai.<name>.required}. Every configured service gets a circuit breaker, bound in Camel's registry as
+ * {@code <name>CircuitBreaker} for the template's circuitBreaker step; adding a service needs no Java.
+ */
+@Component("aiServices")
+public class AiServices {
+
+    /** The route group of the template's routes: enrich-record calls every route in it. */
+    public static final String ROUTE_GROUP = "ai-services";
+
+    /** Variable naming the service a template route is calling. */
+    static final String SERVICE = "ai_service";
+
+    /**
+     * One service's properties. A required service's failure fails the record (retried, then dead-lettered)
+     * and its outage pauses consumption; an optional one is asked once and its part left out when it fails.
+     */
+    public record Service(String url, @DefaultValue("true") boolean required) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(AiServices.class);
+
+    private final CamelContext camel;
+    private final Map<String, Service> services;
+    private final Map<String, CircuitBreaker> breakers = new TreeMap<>();
+
+    public AiServices(Environment environment, AppProperties app, CamelContext camel) {
+        this.camel = camel;
+        this.services = new TreeMap<>(Binder.get(environment)
+                .bind("ai", Bindable.mapOf(String.class, Service.class)).orElse(Map.of()));
+        CircuitBreakerConfig config = breakerConfig(app.enrichment().circuitBreaker());
+        services.forEach((name, service) -> {
+            CircuitBreaker breaker = CircuitBreaker.of(name, config);
+            breaker.getEventPublisher().onStateTransition(event ->
+                    log.warn("AI service {}: circuit {}", name, event.getStateTransition()));
+            breakers.put(name, breaker);
+            camel.getRegistry().bind(name + "CircuitBreaker", breaker);
+        });
+    }
+
+    /** The recipient list of enrich-record: the endpoint of every loaded AI service route. */
+    public List<String> endpoints() {
+        return camel.getRoutes().stream()
+                .filter(route -> ROUTE_GROUP.equals(route.getGroup()))
+                .map(Route::getEndpoint)
+                .map(endpoint -> endpoint.getEndpointUri())
+                .sorted()
+                .toList();
+    }
+
+    /** doCatch onWhen of the template: an optional service's failure leaves its part out. */
+    public boolean isOptional(@Variable(SERVICE) String service) {
+        Service configured = services.get(service);
+        return configured != null && !configured.required();
+    }
+
+    public CircuitBreaker circuitBreaker(String service) {
+        CircuitBreaker breaker = breakers.get(service);
+        if (breaker == null) {
+            throw new IllegalArgumentException("no AI service '" + service + "' (property ai." + service + ".url)");
+        }
+        return breaker;
+    }
+
+    /** The circuits of the required services: while one is open, the enricher waits instead of dead-lettering. */
+    public Collection<CircuitBreaker> requiredCircuits() {
+        return breakers.values().stream().filter(b -> services.get(b.getName()).required()).toList();
+    }
+
+    private static CircuitBreakerConfig breakerConfig(AppProperties.Breaker breaker) {
+        return CircuitBreakerConfig.custom()
+                .failureRateThreshold(breaker.failureRateThreshold())
+                .slidingWindowSize(breaker.slidingWindowSize())
+                .minimumNumberOfCalls(breaker.minimumNumberOfCalls())
+                .waitDurationInOpenState(breaker.waitDurationInOpenState())
+                .permittedNumberOfCallsInHalfOpenState(breaker.permittedCallsInHalfOpenState())
+                // the consumer stops calling while the circuit is open: the circuit must half-open by itself
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .recordException(AiFailures::transientFailure)
+                .build();
+    }
+}
