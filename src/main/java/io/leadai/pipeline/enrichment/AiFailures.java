@@ -1,17 +1,13 @@
 package io.leadai.pipeline.enrichment;
 
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.leadai.pipeline.config.AppProperties;
 import io.leadai.pipeline.kafka.DeadLetters.DeadLetter;
+import io.leadai.pipeline.kafka.FailureKind;
 import io.leadai.pipeline.kafka.InboundRecord;
+import io.leadai.pipeline.metrics.FailureCounters;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeException;
-import org.apache.camel.http.base.HttpOperationFailedException;
-import org.apache.hc.core5.http.NoHttpResponseException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,10 +24,12 @@ public class AiFailures {
 
     private final AiServices services;
     private final String consumerGroup;
+    private final FailureCounters counters;
 
-    public AiFailures(AiServices services, AppProperties app) {
+    public AiFailures(AiServices services, AppProperties app, FailureCounters counters) {
         this.services = services;
         this.consumerGroup = app.kafka().groups().enricher();
+        this.counters = counters;
     }
 
     /** onWhen of the retried failures. */
@@ -41,22 +39,18 @@ public class AiFailures {
 
     /** Also what the circuit breakers count: a 400 for one odd request says nothing about the service. */
     public static boolean transientFailure(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof HttpOperationFailedException http) {
-                return http.getStatusCode() >= 500 || http.getStatusCode() == 429;
-            }
-            if (t instanceof ConnectException || t instanceof NoRouteToHostException
-                    || t instanceof InterruptedIOException || t instanceof NoHttpResponseException) {
-                // InterruptedIOException covers the client's connect and response timeouts
-                return true;
-            }
-        }
-        return false;
+        return FailureKind.of(failure).isTransient();
     }
 
-    /** onRedelivery of the retried failures: the dead letter says how many attempts were made. */
+    /**
+     * onRedelivery of the retried failures: the dead letter says how many attempts were made, and
+     * {@code leadai_ai_redeliveries_total} counts them by source topic and failure kind.
+     */
     public void countRedelivery(Exchange exchange) {
         exchange.setVariable(REDELIVERIES, exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class));
+        InboundRecord record = exchange.getVariable("record", InboundRecord.class);
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        counters.redelivery(record == null ? null : record.topic(), FailureKind.of(failure));
     }
 
     /** True while every required AI service's circuit lets calls through. */

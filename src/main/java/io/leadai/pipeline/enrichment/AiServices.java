@@ -11,6 +11,7 @@ import io.leadai.pipeline.config.AppProperties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.Variable;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -26,7 +27,7 @@ import org.springframework.stereotype.Component;
  * {@code <name>CircuitBreaker} for the template's circuitBreaker step; adding a service needs no Java.
  */
 @Component("aiServices")
-public class AiServices {
+public class AiServices implements CamelContextConfiguration {
 
     /** The route group of the template's routes: enrich-record calls every route in it. */
     public static final String ROUTE_GROUP = "ai-services";
@@ -43,12 +44,12 @@ public class AiServices {
 
     private static final Logger log = LoggerFactory.getLogger(AiServices.class);
 
-    private final CamelContext camel;
     private final Map<String, Service> services;
     private final Map<String, CircuitBreaker> breakers = new TreeMap<>();
 
-    public AiServices(Environment environment, AppProperties app, CamelContext camel) {
-        this.camel = camel;
+    private volatile CamelContext camel;
+
+    public AiServices(Environment environment, AppProperties app) {
         this.services = new TreeMap<>(Binder.get(environment)
                 .bind("ai", Bindable.mapOf(String.class, Service.class)).orElse(Map.of()));
         CircuitBreakerConfig config = breakerConfig(app.enrichment().circuitBreaker());
@@ -57,8 +58,23 @@ public class AiServices {
             breaker.getEventPublisher().onStateTransition(event ->
                     log.warn("AI service {}: circuit {}", name, event.getStateTransition()));
             breakers.put(name, breaker);
-            camel.getRegistry().bind(name + "CircuitBreaker", breaker);
         });
+    }
+
+    /** Binds the breakers before the routes start (no dependency on Camel when built: metrics use this bean). */
+    @Override
+    public void beforeApplicationStart(CamelContext camelContext) {
+        this.camel = camelContext;
+        breakers.forEach((name, breaker) -> camelContext.getRegistry().bind(name + "CircuitBreaker", breaker));
+    }
+
+    @Override
+    public void afterApplicationStart(CamelContext camelContext) {
+    }
+
+    /** Every configured service by name (each {@code ai.<name>.url}). */
+    public Map<String, Service> configured() {
+        return java.util.Collections.unmodifiableMap(services);
     }
 
     /** The recipient list of enrich-record: the endpoint of every loaded AI service route. */

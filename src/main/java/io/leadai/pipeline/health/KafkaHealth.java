@@ -42,7 +42,7 @@ public class KafkaHealth {
                     .map(node -> new KafkaHealthReport.Broker(node.id(), node.host(), node.port()))
                     .toList();
             return new KafkaHealthReport("UP", bootstrap, null, get(cluster.clusterId()), brokers, topics(),
-                    groups());
+                    consumerGroups());
         } catch (TimeoutException e) {
             return KafkaHealthReport.down(bootstrap, "no answer from " + bootstrap + " within "
                     + app.kafka().adminTimeout().toMillis() + " ms");
@@ -69,7 +69,11 @@ public class KafkaHealth {
         return topics;
     }
 
-    private List<KafkaHealthReport.ConsumerGroup> groups()
+    /**
+     * The pipeline's consumer groups and their lag: for each partition a group has committed, the end offset
+     * minus the committed one. Also read on a schedule for the {@code leadai_kafka_consumer_lag_records} gauge.
+     */
+    public List<KafkaHealthReport.ConsumerGroup> consumerGroups()
             throws InterruptedException, ExecutionException, TimeoutException {
         List<String> groupIds = app.kafka().groups().all();
         Map<String, ConsumerGroupDescription> descriptions = get(admin.describeConsumerGroups(groupIds).all());

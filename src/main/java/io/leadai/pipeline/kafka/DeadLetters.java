@@ -36,6 +36,9 @@ public class DeadLetters {
     public static final String TENANT_ID = "ai_error-tenant-id";
     public static final String LEAD_ID = "ai_error-lead-id";
 
+    /** Variable that keeps the dead letter on its exchange once the body is the record's bytes. */
+    public static final String LETTER = "dead_letter";
+
     private final ObjectMapper objectMapper;
     private final Clock clock;
 
@@ -49,6 +52,7 @@ public class DeadLetters {
      * header is dropped, so nothing internal travels to Kafka.
      */
     public void prepare(@Body DeadLetter letter, Exchange exchange) {
+        exchange.setVariable(LETTER, letter);
         InboundRecord record = letter.record();
         Map<String, Object> headers = new HashMap<>();
         headers.put(ORIGINAL_TOPIC, record.topic());
@@ -95,14 +99,15 @@ public class DeadLetters {
 
     /** A record that failed, why, and where. */
     public record DeadLetter(InboundRecord record, String consumerGroup, String routeId, String exceptionClass,
-                             String causeClass, String reason, int attempts) {
+                             String causeClass, String reason, int attempts, FailureKind kind) {
 
         public static DeadLetter of(InboundRecord record, String consumerGroup, String routeId, Throwable thrown,
                                     int attempts) {
             Throwable failure = unwrap(thrown);
             Throwable cause = failure.getCause();
             return new DeadLetter(record, consumerGroup, routeId, failure.getClass().getName(),
-                    cause == null ? null : cause.getClass().getName(), String.valueOf(failure.getMessage()), attempts);
+                    cause == null ? null : cause.getClass().getName(), String.valueOf(failure.getMessage()), attempts,
+                    FailureKind.of(thrown));
         }
 
         /** The failure itself, not the wrappers Camel's EIPs (multicast, circuit breaker) put around it. */

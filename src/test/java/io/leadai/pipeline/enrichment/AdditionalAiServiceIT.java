@@ -1,10 +1,7 @@
 package io.leadai.pipeline.enrichment;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -23,9 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.MappingBuilder;
-import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import io.leadai.pipeline.testinfra.AiServiceStubs;
 import io.leadai.pipeline.testinfra.ApiClient;
 import io.leadai.pipeline.testinfra.PipelineIntegrationTest;
 import io.leadai.pipeline.testinfra.TestInfrastructure;
@@ -81,28 +75,19 @@ class AdditionalAiServiceIT extends PipelineIntegrationTest {
         throw new AssertionError(GUIDE + " has no ```" + language + " block starting with " + firstLine);
     }
 
-    private final WireMockServer ai = TestInfrastructure.aiServices();
-    private final List<StubMapping> stubs = new ArrayList<>();
-    private String tenant;
-    private String marker;
+    private final AiServiceStubs ai = new AiServiceStubs();
+    private final String tenant = "sent-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String marker = ai.marker();
 
     @BeforeEach
-    void newRun() {
-        tenant = "sent-" + UUID.randomUUID().toString().substring(0, 8);
-        marker = "run " + UUID.randomUUID();
-        stub(post("/intent").withRequestBody(matchingJsonPath("$.text", containing(marker)))
-                .willReturn(okJson("{\"intent\": \"purchase\", \"confidence\": 0.93}")));
-        stub(post("/entities").withRequestBody(matchingJsonPath("$.text", containing(marker)))
-                .willReturn(okJson("{\"entities\": [{\"type\": \"product\", \"value\": \"laptop\"}]}")));
+    void intentAndEntityAnswer() {
+        ai.answer("{\"intent\": \"purchase\", \"confidence\": 0.93}",
+                "{\"entities\": [{\"type\": \"product\", \"value\": \"laptop\"}]}");
     }
 
     @AfterEach
     void removeStubs() {
-        stubs.forEach(ai::removeStub);
-    }
-
-    private void stub(MappingBuilder mapping) {
-        stubs.add(ai.stubFor(mapping));
+        ai.close();
     }
 
     private String createLead(String text) {
@@ -121,8 +106,7 @@ class AdditionalAiServiceIT extends PipelineIntegrationTest {
 
     @Test
     void sentimentAnswerAppearsInThePublishedAndTheStoredResult() {
-        stub(post("/sentiment").withRequestBody(matchingJsonPath("$.text", containing(marker)))
-                .willReturn(okJson("{\"sentiment\": \"positive\", \"score\": 0.8}")));
+        ai.stub(ai.request("/sentiment", marker).willReturn(okJson("{\"sentiment\": \"positive\", \"score\": 0.8}")));
         String leadId = createLead("Love your laptops, I want 2 (" + marker + ")");
 
         JsonNode stored = storedResult(leadId);
@@ -136,8 +120,7 @@ class AdditionalAiServiceIT extends PipelineIntegrationTest {
 
     @Test
     void optionalSentimentFailingLeavesItsPartOutAndDeadLettersNothing() {
-        stub(post("/sentiment").withRequestBody(matchingJsonPath("$.text", containing(marker)))
-                .willReturn(aResponse().withStatus(500)));
+        ai.stub(ai.request("/sentiment", marker).willReturn(aResponse().withStatus(500)));
         String leadId = createLead("Price for a laptop? " + marker);
 
         JsonNode stored = storedResult(leadId);

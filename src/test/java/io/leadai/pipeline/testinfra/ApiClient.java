@@ -52,6 +52,21 @@ public final class ApiClient {
         }
     }
 
+    /** Creates a lead of the tenant with this first message; its {@code lead_id}. */
+    public String createLead(String tenant, String message) {
+        Response created = postJson("/api/v1/leads", """
+                {"tenant_id": "%s", "business_id": "b-1", "initial_message": "%s"}""".formatted(tenant, message));
+        if (created.status() != 201) {
+            throw new AssertionError("lead not created: " + created);
+        }
+        return created.json().get("lead_id").asText();
+    }
+
+    /** The lead's {@code status}: new, enriching, enriched or ai_failed. */
+    public String leadStatus(String tenant, String leadId) {
+        return get("/api/v1/leads/" + leadId + "?tenant_id=" + tenant).json().get("status").asText();
+    }
+
     public static JsonNode json(String text) {
         try {
             return JSON.readTree(text);

@@ -2,6 +2,7 @@ package io.leadai.pipeline.testinfra;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -14,6 +15,8 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// the Prometheus endpoint as in production (Spring Boot tests leave metrics exports off otherwise)
+@AutoConfigureObservability(tracing = false)
 public abstract class PipelineIntegrationTest {
 
     @LocalServerPort
@@ -34,6 +37,8 @@ public abstract class PipelineIntegrationTest {
         registry.add("app.enrichment.circuit-breaker.wait-duration-in-open-state", () -> "2s");
         registry.add("app.enrichment.retry-backoff", () -> "500ms");
         registry.add("app.kafka-test.result-wait", () -> "3s");
+        // the outbox and consumer lag gauges follow within a second
+        registry.add("app.metrics.refresh-interval", () -> "1s");
     }
 
     protected ApiClient api() {
