@@ -1,5 +1,6 @@
 package io.leadai.pipeline;
 
+import io.leadai.pipeline.migration.MigrateOnly;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -9,6 +10,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class LeadAiPipelineApplication {
 
     public static void main(String[] args) {
+        if (MigrateOnly.requested(args)) {
+            System.exit(MigrateOnly.migrate(args));
+        }
         SpringApplication.run(LeadAiPipelineApplication.class, args);
     }
 }
