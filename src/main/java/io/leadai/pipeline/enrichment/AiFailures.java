@@ -3,7 +3,9 @@ package io.leadai.pipeline.enrichment;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.leadai.pipeline.config.AppProperties;
@@ -64,6 +66,13 @@ public class AiFailures {
     public boolean servicesUp() {
         return breakers.stream().allMatch(b -> b.getState() == CircuitBreaker.State.CLOSED
                 || b.getState() == CircuitBreaker.State.HALF_OPEN);
+    }
+
+    /** Each AI service's circuit by name, in a stable order, for the readiness check. */
+    public Map<String, CircuitBreaker.State> circuitStates() {
+        Map<String, CircuitBreaker.State> states = new LinkedHashMap<>();
+        breakers.forEach(b -> states.put(b.getName(), b.getState()));
+        return states;
     }
 
     /**
