@@ -3,6 +3,7 @@ package io.leadai.pipeline.testinfra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,12 +37,12 @@ public final class Probes {
         return probe.json().path("components").path(name).path("status").asText();
     }
 
-    /** Camel's checks as the readiness body lists them: check id to UP or DOWN. */
+    /** Camel's checks as the readiness body lists them: check id to UP, DOWN or UNKNOWN. */
     public static Map<String, String> camelChecks(ApiClient.Response readiness) {
         Map<String, String> checks = new TreeMap<>();
         readiness.json().path("components").path("camelHealth").path("details").properties().forEach(detail -> {
             JsonNode value = detail.getValue();
-            if (value.isTextual() && (value.asText().equals("UP") || value.asText().equals("DOWN"))) {
+            if (value.isTextual() && Set.of("UP", "DOWN", "UNKNOWN").contains(value.asText())) {
                 checks.put(detail.getKey(), value.asText());
             }
         });
