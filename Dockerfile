@@ -18,6 +18,6 @@ COPY routes/ routes/
 USER 10001:10001
 ENV ROUTES_INCLUDE_PATTERN="file:/deployments/routes/*.camel.yaml" \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
-# 8080: API and actuator; 8090: the reference AI services, when REFERENCE_AI_ENABLED=true
-EXPOSE 8080 8090
+# 8080: API; 8081: probes and metrics (MANAGEMENT_PORT); 8090: the reference AI services, when REFERENCE_AI_ENABLED=true
+EXPOSE 8080 8081 8090
 ENTRYPOINT ["java", "-jar", "/deployments/app.jar"]

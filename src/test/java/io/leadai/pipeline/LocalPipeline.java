@@ -17,9 +17,9 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * Starts a KRaft Kafka broker in this JVM, PostgreSQL from the embedded binaries, then the application
  * with every route group and the reference AI services. Ctrl-C stops all of it.
  *
- * <p>Options, as environment variables: {@code SERVER_PORT} (8080), {@code LOCAL_KAFKA_PORT} (9092),
- * {@code LOCAL_POSTGRES_PORT} (5433), {@code LOCAL_KEEP_DATA=true} keeps the database in {@code .data/}
- * between runs (Kafka starts empty each time; unpublished outbox rows are sent again).
+ * <p>Options, as environment variables: {@code SERVER_PORT} (8080), {@code MANAGEMENT_PORT} (8081),
+ * {@code LOCAL_KAFKA_PORT} (9092), {@code LOCAL_POSTGRES_PORT} (5433), {@code LOCAL_KEEP_DATA=true} keeps the
+ * database in {@code .data/} between runs (Kafka starts empty each time; unpublished outbox rows are sent again).
  */
 public final class LocalPipeline {
 
@@ -28,6 +28,7 @@ public final class LocalPipeline {
 
     public static void main(String[] args) throws IOException {
         int serverPort = intOption("SERVER_PORT", 8080);
+        int managementPort = intOption("MANAGEMENT_PORT", 8081);
         int kafkaPort = intOption("LOCAL_KAFKA_PORT", 9092);
         int postgresPort = intOption("LOCAL_POSTGRES_PORT", 5433);
         boolean keepData = Boolean.parseBoolean(System.getenv().getOrDefault("LOCAL_KEEP_DATA", "false"));
@@ -45,6 +46,7 @@ public final class LocalPipeline {
 
         List<String> arguments = new ArrayList<>(List.of(args));
         arguments.add("--server.port=" + serverPort);
+        arguments.add("--management.server.port=" + managementPort);
         arguments.add("--app.kafka.brokers=" + kafka.getBrokersAsString());
         arguments.add("--spring.datasource.url=" + database.url());
         arguments.add("--spring.datasource.username=" + database.username());
@@ -67,20 +69,22 @@ public final class LocalPipeline {
         }, "stop-local-pipeline"));
 
         String base = "http://localhost:" + serverPort;
+        String management = "http://localhost:" + managementPort;
         System.out.printf("""
 
                 lead-ai-pipeline is running
                   API           %s/api/v1/leads
                   OpenAPI       %s/openapi.json
-                  Health        %s/actuator/health   (Kafka: %s/kafka/health)
+                  Health        %s/actuator/health/readiness, %s/actuator/health/liveness
+                                (Kafka: %s/kafka/health)
                   AI services   http://localhost:8090/intent, http://localhost:8090/entities (reference)
                   Kafka         %s
                   PostgreSQL    %s  (user %s, password %s)%s
                 Try:  curl -X POST %s/kafka/test -H "Content-Type: application/json" -d '{"text":"I want to buy 2 laptops"}'
                 Ctrl-C stops everything.
 
-                """, base, base, base, base, kafka.getBrokersAsString(), database.url(), database.username(),
-                database.password(), keepData ? "\n  Data kept in  .data/postgres" : "", base);
+                """, base, base, management, management, base, kafka.getBrokersAsString(), database.url(),
+                database.username(), database.password(), keepData ? "\n  Data kept in  .data/postgres" : "", base);
     }
 
     private static int intOption(String name, int fallback) {

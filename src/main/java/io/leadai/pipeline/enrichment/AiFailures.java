@@ -1,5 +1,8 @@
 package io.leadai.pipeline.enrichment;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.leadai.pipeline.config.AppProperties;
 import io.leadai.pipeline.kafka.DeadLetters.DeadLetter;
@@ -57,6 +60,13 @@ public class AiFailures {
     public boolean servicesUp() {
         return services.requiredCircuits().stream().allMatch(b -> b.getState() == CircuitBreaker.State.CLOSED
                 || b.getState() == CircuitBreaker.State.HALF_OPEN);
+    }
+
+    /** Each AI service's circuit by name, in a stable order, for the readiness check. */
+    public Map<String, CircuitBreaker.State> circuitStates() {
+        Map<String, CircuitBreaker.State> states = new LinkedHashMap<>();
+        services.requiredCircuits().forEach(b -> states.put(b.getName(), b.getState()));
+        return states;
     }
 
     /**
