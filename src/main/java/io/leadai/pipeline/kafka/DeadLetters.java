@@ -1,12 +1,11 @@
 package io.leadai.pipeline.kafka;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadai.pipeline.event.EventIds;
+import io.leadai.pipeline.event.EventJson;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -36,11 +35,11 @@ public class DeadLetters {
     public static final String TENANT_ID = "ai_error-tenant-id";
     public static final String LEAD_ID = "ai_error-lead-id";
 
-    private final ObjectMapper objectMapper;
+    private final EventJson eventJson;
     private final Clock clock;
 
-    public DeadLetters(ObjectMapper objectMapper, Clock clock) {
-        this.objectMapper = objectMapper;
+    public DeadLetters(EventJson eventJson, Clock clock) {
+        this.eventJson = eventJson;
         this.clock = clock;
     }
 
@@ -74,22 +73,15 @@ public class DeadLetters {
 
     /** event_id, tenant_id and lead_id of the original body, when it is JSON that has them. */
     private void identify(byte[] value, Map<String, Object> headers) {
-        if (value == null) {
-            return;
-        }
-        try {
-            JsonNode body = objectMapper.readTree(new String(value, StandardCharsets.UTF_8));
-            copyText(body, "event_id", EVENT_ID, headers);
-            copyText(body, "tenant_id", TENANT_ID, headers);
-            copyText(body, "lead_id", LEAD_ID, headers);
-        } catch (Exception unreadable) {
-            // an unreadable body is exactly what some dead letters are: it goes as it came
-        }
+        EventIds ids = eventJson.ids(value);
+        putPresent(headers, EVENT_ID, ids.eventId());
+        putPresent(headers, TENANT_ID, ids.tenantId());
+        putPresent(headers, LEAD_ID, ids.leadId());
     }
 
-    private static void copyText(JsonNode body, String field, String header, Map<String, Object> headers) {
-        if (body != null && body.hasNonNull(field) && body.get(field).isValueNode()) {
-            headers.put(header, body.get(field).asText());
+    private static void putPresent(Map<String, Object> headers, String header, String value) {
+        if (value != null) {
+            headers.put(header, value);
         }
     }
 
