@@ -1,5 +1,6 @@
 package io.leadai.pipeline.tracing;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -7,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +20,13 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.leadai.pipeline.testinfra.ApiClient;
 import io.leadai.pipeline.testinfra.TestInfrastructure;
 import io.leadai.pipeline.testinfra.TestKafka;
@@ -36,7 +44,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.logging.logback.StructuredLogEncoder;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -49,8 +59,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * One trace per lead, from the REST call through the outbox, Kafka and both AI calls to the database write;
- * records read in one Kafka batch each continue their own trace. Spans go to an in-memory exporter; topics
- * of its own, so it sees only its own events.
+ * records read in one Kafka batch each continue their own trace; a JSON log line of a record's work names
+ * the record. Spans go to an in-memory exporter; topics of its own, so it sees only its own events.
  */
 @CamelSpringBootTest
 // a @SpringBootTest switches tracing off unless asked for it
@@ -88,6 +98,8 @@ class TracingIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    private final WireMockServer ai = TestInfrastructure.aiServices();
 
     @DynamicPropertySource
     static void pipeline(DynamicPropertyRegistry registry) throws Exception {
@@ -202,11 +214,47 @@ class TracingIT {
         }
     }
 
+    @Test
+    void aJsonLogLineOfARecordsWorkCarriesItsEventLeadAndTenant() throws Exception {
+        String marker = "flaky " + RUN;
+        ai.stubFor(post("/entities").withRequestBody(matchingJsonPath("$.text", containing(marker)))
+                .willReturn(okJson("{\"entities\": []}")));
+        ai.stubFor(post("/intent").withRequestBody(matchingJsonPath("$.text", containing(marker))).inScenario(marker)
+                .whenScenarioStateIs(Scenario.STARTED).willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+        ai.stubFor(post("/intent").withRequestBody(matchingJsonPath("$.text", containing(marker))).inScenario(marker)
+                .whenScenarioStateIs("up").willReturn(okJson("{\"intent\": \"pricing\", \"confidence\": 0.8}")));
+
+        String leadId;
+        String output;
+        try (JsonLogs logs = JsonLogs.capture()) {
+            leadId = createLead("What does it cost? " + marker);
+            await().atMost(Duration.ofSeconds(20)).until(() -> "enriched".equals(lead(leadId).get("status").asText()));
+            output = logs.text();
+        }
+
+        List<JsonNode> lines = output.lines().map(ApiClient::json).toList();
+        String eventId = jdbc.queryForObject("SELECT event_id::text FROM outbox WHERE message_key = ?", String.class,
+                leadId);
+        // the enricher retries the intent call that answered 503, and says so
+        JsonNode retry = lines.stream()
+                .filter(line -> line.path("message").asText().contains("On delivery attempt"))
+                .filter(line -> leadId.equals(line.path("lead_id").asText()))
+                .findFirst().orElseThrow(() -> new AssertionError("no retry line of lead " + leadId + " in " + output));
+        assertThat(retry.path("event_id").asText()).isEqualTo(eventId);
+        assertThat(retry.path("tenant_id").asText()).isEqualTo(TENANT);
+        assertThat(retry.path("traceId").asText()).isEqualTo(traceOf(leadId));
+        assertThat(retry.path("spanId").asText()).hasSize(16);
+    }
+
     private String createLead(String text) {
         ApiClient.Response created = new ApiClient(port).postJson("/api/v1/leads", """
                 {"tenant_id": "%s", "business_id": "b-1", "initial_message": "%s"}""".formatted(TENANT, text));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         return created.json().get("lead_id").asText();
+    }
+
+    private JsonNode lead(String leadId) {
+        return new ApiClient(port).get("/api/v1/leads/" + leadId + "?tenant_id=" + TENANT).json();
     }
 
     /** The trace of a lead: the one its enricher span is in. */
@@ -256,6 +304,45 @@ class TracingIT {
                     {"event_id": "%s", "event_type": "lead.created", "occurred_at": "%s", "tenant_id": "%s",
                      "business_id": "b-1", "lead_id": "%s", "initial_message": "Two chairs please (%s)"}"""
                     .formatted(UUID.randomUUID(), Instant.now(), TENANT, leadId, RUN);
+        }
+    }
+
+    /**
+     * What the application logs meanwhile, in the JSON lines {@code logging.structured.format.console=ecs}
+     * makes: Spring Boot's structured encoder on the root logger.
+     */
+    private static final class JsonLogs implements AutoCloseable {
+
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private final OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
+        private final Logger root;
+
+        private JsonLogs() {
+            LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+            StructuredLogEncoder encoder = new StructuredLogEncoder();
+            encoder.setContext(context);
+            encoder.setFormat("ecs");
+            encoder.start();
+            appender.setContext(context);
+            appender.setEncoder(encoder);
+            appender.setOutputStream(buffer);
+            appender.start();
+            root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+            root.addAppender(appender);
+        }
+
+        static JsonLogs capture() {
+            return new JsonLogs();
+        }
+
+        String text() {
+            return buffer.toString(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() {
+            root.detachAppender(appender);
+            appender.stop();
         }
     }
 }
