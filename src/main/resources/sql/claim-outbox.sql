@@ -1,6 +1,6 @@
 -- Unpublished rows, oldest first, at most one per key: a row waits while an earlier row of its key is
 -- unpublished, so two relays never reorder a lead's events. SKIP LOCKED lets relays share the table.
-SELECT o.id, o.event_id, o.topic, o.message_key, o.payload
+SELECT o.id, o.event_id, o.topic, o.message_key, o.tenant_id, o.payload, o.traceparent, o.tracestate
 FROM outbox o
 WHERE o.published_at IS NULL
   AND NOT EXISTS (

@@ -6,6 +6,6 @@ WITH lead AS (
             :#initial_message, 'new', :#created_at, :#created_at)
     RETURNING lead_id
 )
-INSERT INTO outbox (event_id, topic, message_key, tenant_id, payload, created_at)
-SELECT :#event_id, :#topic, :#message_key, :#tenant_id, :#payload, :#created_at
+INSERT INTO outbox (event_id, topic, message_key, tenant_id, payload, created_at, traceparent, tracestate)
+SELECT :#event_id, :#topic, :#message_key, :#tenant_id, :#payload, :#created_at, :#traceparent, :#tracestate
 FROM lead

@@ -1,2 +1,2 @@
-INSERT INTO outbox (event_id, topic, message_key, tenant_id, payload, created_at)
-VALUES (:#event_id, :#topic, :#message_key, :#tenant_id, :#payload, :#created_at)
+INSERT INTO outbox (event_id, topic, message_key, tenant_id, payload, created_at, traceparent, tracestate)
+VALUES (:#event_id, :#topic, :#message_key, :#tenant_id, :#payload, :#created_at, :#traceparent, :#tracestate)

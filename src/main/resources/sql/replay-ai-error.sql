@@ -13,8 +13,8 @@ WITH claimed AS (
     FROM claimed c
     WHERE l.lead_id = c.lead_id AND l.tenant_id = c.tenant_id AND l.status = 'ai_failed'
 )
-INSERT INTO outbox (event_id, topic, message_key, tenant_id, payload, created_at)
+INSERT INTO outbox (event_id, topic, message_key, tenant_id, payload, created_at, traceparent, tracestate)
 SELECT gen_random_uuid(), c.original_topic, coalesce(c.original_key, c.error_id::text), c.tenant_id,
-       convert_from(c.payload, 'UTF8'), now()
+       convert_from(c.payload, 'UTF8'), now(), :#traceparent, :#tracestate
 FROM claimed c
 RETURNING event_id, topic, message_key

@@ -12,7 +12,9 @@ import io.leadai.pipeline.api.FieldProblem;
 import io.leadai.pipeline.config.AppProperties;
 import io.leadai.pipeline.lead.Accepted;
 import io.leadai.pipeline.lead.LeadIntake;
+import io.leadai.pipeline.tracing.Traces;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
 import org.springframework.stereotype.Component;
@@ -22,9 +24,11 @@ import org.springframework.stereotype.Component;
 public class AiErrorRequests {
 
     private final AppProperties app;
+    private final Traces traces;
 
-    public AiErrorRequests(AppProperties app) {
+    public AiErrorRequests(AppProperties app, Traces traces) {
         this.app = app;
+        this.traces = traces;
     }
 
     /** Parameters of select-ai-errors.sql. */
@@ -35,9 +39,10 @@ public class AiErrorRequests {
         return query;
     }
 
-    /** Parameters of replay-ai-error.sql. */
-    public Map<String, Object> lookup(@Header("error_id") String errorId, @Header("tenant_id") String tenantId) {
-        Map<String, Object> key = new HashMap<>();
+    /** Parameters of replay-ai-error.sql: the replayed event leaves the outbox in the trace of this request. */
+    public Map<String, Object> lookup(@Header("error_id") String errorId, @Header("tenant_id") String tenantId,
+                                      Exchange exchange) {
+        Map<String, Object> key = new HashMap<>(traces.current(exchange).parameters());
         key.put("tenant_id", LeadIntake.tenantId(tenantId));
         try {
             key.put("error_id", UUID.fromString(errorId));

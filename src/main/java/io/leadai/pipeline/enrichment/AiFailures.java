@@ -8,9 +8,13 @@ import io.leadai.pipeline.config.AppProperties;
 import io.leadai.pipeline.kafka.DeadLetters.DeadLetter;
 import io.leadai.pipeline.kafka.FailureKind;
 import io.leadai.pipeline.kafka.InboundRecord;
+import io.leadai.pipeline.kafka.DeadLetters;
 import io.leadai.pipeline.metrics.FailureCounters;
+import io.leadai.pipeline.tracing.ExchangeLogContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,15 +26,19 @@ import org.springframework.stereotype.Component;
 @Component("aiFailures")
 public class AiFailures {
 
+    private static final Logger log = LoggerFactory.getLogger(AiFailures.class);
+
     /** Variable counting the redeliveries of a record, kept by {@link #countRedelivery}. */
     static final String REDELIVERIES = "redeliveries";
 
     private final AiServices services;
     private final String consumerGroup;
     private final FailureCounters counters;
+    private final ExchangeLogContext logContext;
 
-    public AiFailures(AiServices services, AppProperties app, FailureCounters counters) {
+    public AiFailures(AiServices services, AppProperties app, FailureCounters counters, ExchangeLogContext logContext) {
         this.services = services;
+        this.logContext = logContext;
         this.consumerGroup = app.kafka().groups().enricher();
         this.counters = counters;
     }
@@ -46,14 +54,22 @@ public class AiFailures {
     }
 
     /**
-     * onRedelivery of the retried failures: the dead letter says how many attempts were made, and
-     * {@code leadai_ai_redeliveries_total} counts them by source topic and failure kind.
+     * onRedelivery of the retried failures: the dead letter says how many attempts were made,
+     * {@code leadai_ai_redeliveries_total} counts them by source topic and failure kind, and a log line names
+     * the record (event, lead, tenant, trace), which Camel's own retry line cannot on the thread it runs on.
      */
     public void countRedelivery(Exchange exchange) {
-        exchange.setVariable(REDELIVERIES, exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class));
+        int redelivery = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        exchange.setVariable(REDELIVERIES, redelivery);
         InboundRecord record = exchange.getVariable("record", InboundRecord.class);
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        counters.redelivery(record == null ? null : record.topic(), FailureKind.of(failure));
+        FailureKind kind = FailureKind.of(failure);
+        counters.redelivery(record == null ? null : record.topic(), kind);
+        try (ExchangeLogContext.Scope ignored = logContext.open(exchange)) {
+            log.info("AI call failed ({}), redelivery {} of record {}: {}", kind.tag(), redelivery,
+                    record == null ? "?" : record.topic() + "/" + record.partition() + "/" + record.offset(),
+                    DeadLetters.DeadLetter.unwrap(failure).getMessage());
+        }
     }
 
     /** True while every required AI service's circuit lets calls through. */

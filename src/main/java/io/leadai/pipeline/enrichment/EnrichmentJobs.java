@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadai.pipeline.config.AppProperties;
+import io.leadai.pipeline.event.EventJson;
 import io.leadai.pipeline.kafka.EventReader;
 import io.leadai.pipeline.kafka.InboundRecord;
 import io.leadai.pipeline.kafka.InvalidEventException;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,20 +23,26 @@ public class EnrichmentJobs {
 
     private final ObjectMapper objectMapper;
     private final EventReader events;
+    private final EventJson eventJson;
     /** topic -> (schema, field holding the text) */
     private final Map<String, String[]> sources;
 
-    public EnrichmentJobs(ObjectMapper objectMapper, EventReader events, AppProperties app) {
+    public EnrichmentJobs(ObjectMapper objectMapper, EventReader events, EventJson eventJson, AppProperties app) {
         this.objectMapper = objectMapper;
         this.events = events;
+        this.eventJson = eventJson;
         this.sources = Map.of(
                 app.topics().leadCreated(), new String[] {"events/lead-created", "initial_message"},
                 app.topics().leadMessage(), new String[] {"events/lead-message", "message_text"},
                 app.topics().aiRequest(), new String[] {"events/ai-process-request", "text"});
     }
 
-    /** The job: {@code source_event_id, source_topic, tenant_id, business_id, lead_id, message_id, text, key}. */
-    public ObjectNode job(@Body InboundRecord record) {
+    /**
+     * The job: {@code source_event_id, source_topic, tenant_id, business_id, lead_id, message_id, text, key}.
+     * The event's ids, as far as it has them, go into the log lines of the work on it, an invalid one's too.
+     */
+    public ObjectNode job(@Body InboundRecord record, Exchange exchange) {
+        eventJson.ids(record.value()).applyTo(exchange);
         String[] source = sources.get(record.topic());
         if (source == null) {
             throw new InvalidEventException("no enrichment for topic " + record.topic());

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
+import io.leadai.pipeline.tracing.RecordSpans;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
@@ -56,12 +57,12 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
 
     /** Every record of the batch has its durable outcome: commit past all of them. */
     public void completed(@Body List<Exchange> batch) {
-        outcomes.add(Outcome.of(batch, record -> true));
+        settled(batch, record -> true);
     }
 
     /** The batch as a whole did not become durable: commit none of it, read it again after a pause. */
     public void failed(@Body List<Exchange> batch) {
-        outcomes.add(Outcome.of(batch, record -> false));
+        settled(batch, record -> false);
     }
 
     /**
@@ -69,10 +70,16 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
      * commit up to the first unfinished one per partition.
      */
     public void settle(@Body List<Exchange> batch, @Variable("unfinished") Set<String> unfinished) {
-        outcomes.add(Outcome.of(batch, record -> !unfinished.contains(KafkaBatch.key(
+        settled(batch, record -> !unfinished.contains(KafkaBatch.key(
                 record.getMessage().getHeader(KafkaConstants.TOPIC, String.class),
                 record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class),
-                record.getMessage().getHeader(KafkaConstants.OFFSET, Long.class)))));
+                record.getMessage().getHeader(KafkaConstants.OFFSET, Long.class))));
+    }
+
+    private void settled(List<Exchange> batch, Predicate<Exchange> durable) {
+        outcomes.add(Outcome.of(batch, durable));
+        // each record's span ends with its outcome: committed, or to be read again
+        RecordSpans.end(batch, durable);
     }
 
     @Override

@@ -1,12 +1,11 @@
 package io.leadai.pipeline.kafka;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.leadai.pipeline.event.EventIds;
+import io.leadai.pipeline.event.EventJson;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -39,11 +38,11 @@ public class DeadLetters {
     /** Variable that keeps the dead letter on its exchange once the body is the record's bytes. */
     public static final String LETTER = "dead_letter";
 
-    private final ObjectMapper objectMapper;
+    private final EventJson eventJson;
     private final Clock clock;
 
-    public DeadLetters(ObjectMapper objectMapper, Clock clock) {
-        this.objectMapper = objectMapper;
+    public DeadLetters(EventJson eventJson, Clock clock) {
+        this.eventJson = eventJson;
         this.clock = clock;
     }
 
@@ -78,22 +77,15 @@ public class DeadLetters {
 
     /** event_id, tenant_id and lead_id of the original body, when it is JSON that has them. */
     private void identify(byte[] value, Map<String, Object> headers) {
-        if (value == null) {
-            return;
-        }
-        try {
-            JsonNode body = objectMapper.readTree(new String(value, StandardCharsets.UTF_8));
-            copyText(body, "event_id", EVENT_ID, headers);
-            copyText(body, "tenant_id", TENANT_ID, headers);
-            copyText(body, "lead_id", LEAD_ID, headers);
-        } catch (Exception unreadable) {
-            // an unreadable body is exactly what some dead letters are: it goes as it came
-        }
+        EventIds ids = eventJson.ids(value);
+        putPresent(headers, EVENT_ID, ids.eventId());
+        putPresent(headers, TENANT_ID, ids.tenantId());
+        putPresent(headers, LEAD_ID, ids.leadId());
     }
 
-    private static void copyText(JsonNode body, String field, String header, Map<String, Object> headers) {
-        if (body != null && body.hasNonNull(field) && body.get(field).isValueNode()) {
-            headers.put(header, body.get(field).asText());
+    private static void putPresent(Map<String, Object> headers, String header, String value) {
+        if (value != null) {
+            headers.put(header, value);
         }
     }
 
@@ -111,7 +103,7 @@ public class DeadLetters {
         }
 
         /** The failure itself, not the wrappers Camel's EIPs (multicast, circuit breaker) put around it. */
-        static Throwable unwrap(Throwable thrown) {
+        public static Throwable unwrap(Throwable thrown) {
             Throwable failure = thrown;
             while (failure.getCause() != null && (failure instanceof org.apache.camel.RuntimeCamelException
                     || failure instanceof org.apache.camel.CamelExchangeException

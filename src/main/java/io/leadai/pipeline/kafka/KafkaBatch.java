@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.leadai.pipeline.tracing.RecordSpans;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,20 +24,34 @@ public class KafkaBatch {
     private static final Logger log = LoggerFactory.getLogger(KafkaBatch.class);
     private static final String KEY_PREFIX = "key:";
 
+    private final RecordSpans recordSpans;
+
+    public KafkaBatch(RecordSpans recordSpans) {
+        this.recordSpans = recordSpans;
+    }
+
     /**
      * The batch's records grouped by key (a lead's events share its key), each group in the order the
      * records were published: groups can be worked on in parallel, a group's records one after the other.
+     *
+     * <p>Each record comes as a message whose body is the {@link InboundRecord} and whose headers carry the
+     * trace of its span ({@link RecordSpans#message}), so the work on it continues the record's trace.
      */
-    public List<List<InboundRecord>> recordsByKey(@Body List<Exchange> batch) {
-        Map<Object, List<InboundRecord>> groups = new LinkedHashMap<>();
+    public List<List<Message>> recordsByKey(@Body List<Exchange> batch, Exchange exchange) {
+        recordSpans.begin(batch, exchange);
+        Map<Object, List<Exchange>> groups = new LinkedHashMap<>();
         for (Exchange element : batch) {
-            InboundRecord record = InboundRecord.of(element);
-            Object key = record.key() != null ? record.key() : new Object();
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(record);
+            String key = InboundRecord.of(element).key();
+            groups.computeIfAbsent(key != null ? key : new Object(), k -> new ArrayList<>()).add(element);
         }
         Comparator<InboundRecord> published = Comparator.comparingLong(InboundRecord::timestamp)
                 .thenComparing(InboundRecord::topic).thenComparingLong(InboundRecord::offset);
-        return groups.values().stream().map(group -> group.stream().sorted(published).toList()).toList();
+        return groups.values().stream()
+                .map(group -> group.stream()
+                        .map(element -> RecordSpans.message(element, InboundRecord.of(element)))
+                        .sorted(Comparator.comparing(message -> message.getBody(InboundRecord.class), published))
+                        .toList())
+                .toList();
     }
 
     /** True when an earlier record of this record's key did not finish: this one must wait behind it. */

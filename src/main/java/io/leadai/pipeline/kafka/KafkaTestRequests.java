@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadai.pipeline.api.JsonRequests;
 import io.leadai.pipeline.config.AppProperties;
 import io.leadai.pipeline.event.AiProcessRequest;
+import io.leadai.pipeline.event.EventIds;
 import io.leadai.pipeline.event.EventJson;
 import io.leadai.pipeline.lead.Accepted;
 import io.leadai.pipeline.outbox.OutboxRow;
@@ -36,14 +37,15 @@ public class KafkaTestRequests {
         this.clock = clock;
     }
 
-    /** The event to publish, keyed by its own event_id (there is no lead). */
-    public OutboxRow request(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType) {
+    /** The event to publish, keyed by its own event_id (there is no lead); its ids go into the request's log lines. */
+    public OutboxRow request(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType, Exchange exchange) {
         ObjectNode json = jsonRequests.read(body, contentType, "kafka-test");
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         AiProcessRequest event = new AiProcessRequest(UUID.randomUUID(), AiProcessRequest.TYPE, now.toInstant(),
                 textOr(json, "tenant_id", app.kafkaTest().defaultTenantId()),
                 textOr(json, "business_id", app.kafkaTest().defaultBusinessId()),
                 json.get("text").asText(), null);
+        new EventIds(event.eventId(), null, event.tenantId()).applyTo(exchange);
         return new OutboxRow(event.eventId(), app.topics().aiRequest(), event.eventId().toString(), event.tenantId(),
                 eventJson.write(event), now);
     }

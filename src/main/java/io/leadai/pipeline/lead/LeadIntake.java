@@ -17,10 +17,12 @@ import io.leadai.pipeline.api.ApiException;
 import io.leadai.pipeline.api.JsonRequests;
 import io.leadai.pipeline.config.AppProperties;
 import io.leadai.pipeline.event.AiProcessRequest;
+import io.leadai.pipeline.event.EventIds;
 import io.leadai.pipeline.event.EventJson;
 import io.leadai.pipeline.event.LeadCreated;
 import io.leadai.pipeline.event.LeadMessage;
 import io.leadai.pipeline.outbox.OutboxRow;
+import io.leadai.pipeline.tracing.Traces;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
@@ -29,7 +31,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Checks what the lead API receives and turns it into the SQL parameters of the rows to write: the lead
- * or message itself and, for the same transaction, its event in the outbox.
+ * or message itself and, for the same transaction, its event in the outbox, with the request's trace context.
  */
 @Component("leadIntake")
 public class LeadIntake {
@@ -40,16 +42,19 @@ public class LeadIntake {
     private final EventJson eventJson;
     private final AppProperties app;
     private final Clock clock;
+    private final Traces traces;
 
-    public LeadIntake(JsonRequests jsonRequests, EventJson eventJson, AppProperties app, Clock clock) {
+    public LeadIntake(JsonRequests jsonRequests, EventJson eventJson, AppProperties app, Clock clock, Traces traces) {
         this.jsonRequests = jsonRequests;
         this.eventJson = eventJson;
         this.app = app;
         this.clock = clock;
+        this.traces = traces;
     }
 
     /** {@code POST /api/v1/leads}: parameters of insert-lead.sql. */
-    public Map<String, Object> newLead(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType) {
+    public Map<String, Object> newLead(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType,
+                                       Exchange exchange) {
         ObjectNode json = jsonRequests.read(body, contentType, "create-lead");
         Instant now = now();
         UUID leadId = UUID.randomUUID();
@@ -66,29 +71,33 @@ public class LeadIntake {
         row.put("email", event.email());
         row.put("phone", event.phone());
         row.put("initial_message", event.initialMessage());
-        row.putAll(outbox(event.eventId(), app.topics().leadCreated(), event, event.tenantId(), leadId, now));
+        row.putAll(outbox(exchange, event.eventId(), app.topics().leadCreated(), event, event.tenantId(), leadId, now));
         return row;
     }
 
     /** {@code GET /api/v1/leads/{lead_id}} and the other operations on one lead: parameters of select-lead.sql. */
-    public Map<String, Object> lookup(@Header("lead_id") String leadId, @Header("tenant_id") String tenantId) {
+    public Map<String, Object> lookup(@Header("lead_id") String leadId, @Header("tenant_id") String tenantId,
+                                      Exchange exchange) {
         Map<String, Object> key = new HashMap<>();
         key.put("tenant_id", tenantId(tenantId));
         key.put("lead_id", leadId(leadId));
+        new EventIds(null, key.get("lead_id"), tenantId).applyTo(exchange);
         return key;
     }
 
     /** {@code POST /api/v1/leads/{lead_id}/messages}: the lead to look up, and the message text. */
     public Map<String, Object> newMessage(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType,
-                                          @Header("lead_id") String leadId, @Header("tenant_id") String tenantId) {
-        Map<String, Object> key = lookup(leadId, tenantId);
+                                          @Header("lead_id") String leadId, @Header("tenant_id") String tenantId,
+                                          Exchange exchange) {
+        Map<String, Object> key = lookup(leadId, tenantId, exchange);
         ObjectNode json = jsonRequests.read(body, contentType, "add-message");
         key.put("message_text", text(json, "message_text"));
         return key;
     }
 
     /** Parameters of insert-lead-message.sql, once the lead was found. */
-    public Map<String, Object> messageRow(@Body Map<String, Object> request, @Variable("lead") List<Map<String, Object>> lead) {
+    public Map<String, Object> messageRow(@Body Map<String, Object> request, @Variable("lead") List<Map<String, Object>> lead,
+                                          Exchange exchange) {
         Map<String, Object> leadRow = existing(lead, request);
         Instant now = now();
         UUID leadId = (UUID) leadRow.get("lead_id");
@@ -102,12 +111,13 @@ public class LeadIntake {
         row.put("tenant_id", event.tenantId());
         row.put("business_id", event.businessId());
         row.put("message_text", event.messageText());
-        row.putAll(outbox(event.eventId(), app.topics().leadMessage(), event, event.tenantId(), leadId, now));
+        row.putAll(outbox(exchange, event.eventId(), app.topics().leadMessage(), event, event.tenantId(), leadId, now));
         return row;
     }
 
     /** {@code POST /api/v1/leads/{lead_id}/reprocess}: an ai.process.request with the lead's latest text. */
-    public Map<String, Object> reprocessRow(@Body Map<String, Object> request, @Variable("lead") List<Map<String, Object>> lead) {
+    public Map<String, Object> reprocessRow(@Body Map<String, Object> request, @Variable("lead") List<Map<String, Object>> lead,
+                                            Exchange exchange) {
         Map<String, Object> leadRow = existing(lead, request);
         Instant now = now();
         UUID leadId = (UUID) leadRow.get("lead_id");
@@ -115,7 +125,7 @@ public class LeadIntake {
         AiProcessRequest event = new AiProcessRequest(UUID.randomUUID(), AiProcessRequest.TYPE, now,
                 (String) leadRow.get("tenant_id"), (String) leadRow.get("business_id"),
                 latestText != null ? latestText : (String) leadRow.get("initial_message"), leadId);
-        Map<String, Object> row = new HashMap<>(outbox(event.eventId(), app.topics().aiRequest(), event,
+        Map<String, Object> row = new HashMap<>(outbox(exchange, event.eventId(), app.topics().aiRequest(), event,
                 event.tenantId(), leadId, now));
         row.put("lead_id", leadId);
         return row;
@@ -146,10 +156,17 @@ public class LeadIntake {
         return query;
     }
 
-    private Map<String, Object> outbox(UUID eventId, String topic, Object event, String tenantId, UUID key,
-                                       Instant createdAt) {
-        return new OutboxRow(eventId, topic, key.toString(), tenantId, eventJson.write(event),
+    /**
+     * The outbox row's parameters, with the trace context of this request, which the event's later spans
+     * (relay, enrichment, writer) continue. The event's ids go into this request's log lines.
+     */
+    private Map<String, Object> outbox(Exchange exchange, UUID eventId, String topic, Object event, String tenantId,
+                                       UUID key, Instant createdAt) {
+        new EventIds(eventId, key, tenantId).applyTo(exchange);
+        Map<String, Object> row = new OutboxRow(eventId, topic, key.toString(), tenantId, eventJson.write(event),
                 OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC)).parameters();
+        row.putAll(traces.current(exchange).parameters());
+        return row;
     }
 
     private static Map<String, Object> existing(List<Map<String, Object>> lead, Map<String, Object> request) {

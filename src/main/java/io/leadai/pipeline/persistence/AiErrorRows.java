@@ -13,6 +13,7 @@ import java.util.UUID;
 
 import io.leadai.pipeline.kafka.DeadLetters;
 import io.leadai.pipeline.kafka.InboundRecord;
+import io.leadai.pipeline.tracing.RecordSpans;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -22,7 +23,14 @@ import org.springframework.stereotype.Component;
 @Component("aiErrorRows")
 public class AiErrorRows {
 
-    public List<Map<String, Object>> rows(@Body List<Exchange> batch) {
+    private final RecordSpans recordSpans;
+
+    public AiErrorRows(RecordSpans recordSpans) {
+        this.recordSpans = recordSpans;
+    }
+
+    public List<Map<String, Object>> rows(@Body List<Exchange> batch, Exchange exchange) {
+        recordSpans.beginShared(batch, exchange);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Exchange element : batch) {
             rows.add(row(InboundRecord.of(element), element.getMessage()));

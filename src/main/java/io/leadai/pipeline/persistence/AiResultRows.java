@@ -11,34 +11,41 @@ import io.leadai.pipeline.kafka.DeadLetters.DeadLetter;
 import io.leadai.pipeline.kafka.EventReader;
 import io.leadai.pipeline.kafka.InboundRecord;
 import io.leadai.pipeline.kafka.InvalidEventException;
+import io.leadai.pipeline.tracing.RecordSpans;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
 /**
  * Reads a batch of {@code ai.process.result} records into the parameters of upsert-ai-result.sql. A record
- * that is not a valid result becomes a dead letter (variable {@code dead_letters}) instead of a row.
+ * that is not a valid result becomes a dead letter (variable {@code dead_letters}, messages carrying the
+ * record's trace) instead of a row.
  */
 @Component("aiResultRows")
 public class AiResultRows {
 
     private final EventReader events;
     private final String consumerGroup;
+    private final RecordSpans recordSpans;
 
-    public AiResultRows(EventReader events, AppProperties app) {
+    public AiResultRows(EventReader events, AppProperties app, RecordSpans recordSpans) {
         this.events = events;
         this.consumerGroup = app.kafka().groups().writer();
+        this.recordSpans = recordSpans;
     }
 
     public List<Map<String, Object>> rows(@Body List<Exchange> batch, Exchange exchange) {
+        recordSpans.beginShared(batch, exchange);
         List<Map<String, Object>> rows = new ArrayList<>();
-        List<DeadLetter> deadLetters = new ArrayList<>();
+        List<Message> deadLetters = new ArrayList<>();
         for (Exchange element : batch) {
             InboundRecord record = InboundRecord.of(element);
             try {
                 rows.add(row(record));
             } catch (InvalidEventException e) {
-                deadLetters.add(DeadLetter.of(record, consumerGroup, exchange.getFromRouteId(), e, 1));
+                deadLetters.add(RecordSpans.message(element,
+                        DeadLetter.of(record, consumerGroup, exchange.getFromRouteId(), e, 1)));
             }
         }
         exchange.setVariable("dead_letters", deadLetters);

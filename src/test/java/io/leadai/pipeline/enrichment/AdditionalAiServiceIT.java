@@ -40,12 +40,11 @@ class AdditionalAiServiceIT extends PipelineIntegrationTest {
     private static final Path GUIDE = Path.of("docs/integrators.md");
     private static final String ROUTE_FILE = "enricher-ask-sentiment-service.camel.yaml";
     /** Topics and a database of its own: the other contexts' enrichers know no sentiment service. */
-    private static final String TOPICS = "sentiment-it";
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
 
     @DynamicPropertySource
-    static void sentimentServiceFromTheGuide(DynamicPropertyRegistry registry) throws IOException {
-        TestInfrastructure.database("additional_ai_service_it").registerIn(registry);
-        TestInfrastructure.ownTopics(registry, TOPICS);
+    static void sentimentServiceFromTheGuide(DynamicPropertyRegistry registry) throws Exception {
+        TestInfrastructure.ownPipeline(registry, "additional-ai-service", RUN);
         Path routes = Files.createTempDirectory("extra-routes");
         Files.writeString(routes.resolve(ROUTE_FILE), fencedBlock("yaml", "# routes/" + ROUTE_FILE));
         registry.add("camel.main.routes-include-pattern",
@@ -113,7 +112,7 @@ class AdditionalAiServiceIT extends PipelineIntegrationTest {
         assertThat(stored.get("sentiment").toString()).isEqualTo("{\"label\":\"positive\",\"score\":0.8}");
         assertThat(stored.get("intent").get("name").asText()).isEqualTo("purchase");
 
-        List<ConsumerRecord<String, String>> published = kafka().read(TOPICS + ".ai.process.result", r -> leadId.equals(r.key()),
+        List<ConsumerRecord<String, String>> published = kafka().read("ai.process.result." + RUN, r -> leadId.equals(r.key()),
                 found -> !found.isEmpty(), Duration.ofSeconds(10), Duration.ZERO);
         assertThat(ApiClient.json(published.get(0).value()).get("sentiment").get("label").asText()).isEqualTo("positive");
     }
@@ -128,7 +127,7 @@ class AdditionalAiServiceIT extends PipelineIntegrationTest {
         assertThat(stored.get("entities").get(0).get("value").asText()).isEqualTo("laptop");
         assertThat(api().get("/api/v1/leads/" + leadId + "?tenant_id=" + tenant).json().get("status").asText())
                 .isEqualTo("enriched");
-        assertThat(kafka().read(TOPICS + ".ai.error", r -> Set.of(leadId).contains(r.key()), found -> false,
+        assertThat(kafka().read("ai.error." + RUN, r -> Set.of(leadId).contains(r.key()), found -> false,
                 Duration.ofSeconds(3), Duration.ZERO)).isEmpty();
     }
 }

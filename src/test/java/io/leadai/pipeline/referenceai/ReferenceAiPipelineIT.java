@@ -5,16 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadai.pipeline.testinfra.ApiClient;
 import io.leadai.pipeline.testinfra.TestInfrastructure;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -39,17 +35,7 @@ class ReferenceAiPipelineIT {
 
     @DynamicPropertySource
     static void pipelineWithReferenceServices(DynamicPropertyRegistry registry) throws Exception {
-        TestInfrastructure.database("reference_ai_it").registerIn(registry);
-        TestInfrastructure.ownConsumerGroups(registry, "reference-ai");
-        registry.add("app.kafka.brokers", TestInfrastructure::kafkaBootstrapServers);
-        Map<String, String> topics = Map.of("lead-created", "lead.created", "lead-message", "lead.message",
-                "ai-request", "ai.process.request", "ai-result", "ai.process.result", "ai-error", "ai.error");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                TestInfrastructure.kafkaBootstrapServers()))) {
-            admin.createTopics(topics.values().stream()
-                    .map(t -> new NewTopic(t + "." + RUN, TestInfrastructure.PARTITIONS, (short) 1)).toList()).all().get();
-        }
-        topics.forEach((key, topic) -> registry.add("app.topics." + key, () -> topic + "." + RUN));
+        TestInfrastructure.ownPipeline(registry, "reference-ai", RUN);
         registry.add("referenceai.enabled", () -> true);
         registry.add("referenceai.port", () -> AI_PORT);
         registry.add("ai.intent.url", () -> "http://localhost:" + AI_PORT + "/intent");

@@ -102,24 +102,41 @@ public final class TestInfrastructure {
      * Consumer groups of one Spring context's own: contexts share the broker, and must not share (and
      * split) each other's partitions.
      */
-    /**
-     * Topics of its own for a context whose results must not meet those of the other cached contexts
-     * (every context's enricher and writer read the shared topics): {@code <prefix>.lead.created}, ...
-     */
-    public static void ownTopics(org.springframework.test.context.DynamicPropertyRegistry registry, String prefix) {
-        registry.add("app.topics.lead-created", () -> prefix + ".lead.created");
-        registry.add("app.topics.lead-message", () -> prefix + ".lead.message");
-        registry.add("app.topics.ai-request", () -> prefix + ".ai.process.request");
-        registry.add("app.topics.ai-result", () -> prefix + ".ai.process.result");
-        registry.add("app.topics.ai-error", () -> prefix + ".ai.error");
-    }
-
     public static void ownConsumerGroups(org.springframework.test.context.DynamicPropertyRegistry registry,
                                          String context) {
         String suffix = context + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         registry.add("app.kafka.groups.enricher", () -> "enricher-" + suffix);
         registry.add("app.kafka.groups.writer", () -> "writer-" + suffix);
         registry.add("app.kafka.groups.error-writer", () -> "error-writer-" + suffix);
+    }
+
+    /**
+     * A context that shares the broker and server but nothing else: a database, consumer groups and topics
+     * of its own ({@code name} like {@code reference-ai}, {@code run} a suffix unique to the run).
+     */
+    public static void ownPipeline(org.springframework.test.context.DynamicPropertyRegistry registry, String name,
+                                   String run) throws Exception {
+        database(name.replace('-', '_') + "_it").registerIn(registry);
+        ownConsumerGroups(registry, name);
+        registry.add("app.kafka.brokers", TestInfrastructure::kafkaBootstrapServers);
+        ownTopics(registry, run);
+    }
+
+    /**
+     * The pipeline's topics with a suffix of the run's own, created on the shared broker and set as
+     * {@code app.topics.*}, for a context that must read only its own events.
+     */
+    public static void ownTopics(org.springframework.test.context.DynamicPropertyRegistry registry, String run)
+            throws Exception {
+        java.util.Map<String, String> topics = java.util.Map.of("lead-created", "lead.created",
+                "lead-message", "lead.message", "ai-request", "ai.process.request", "ai-result", "ai.process.result",
+                "ai-error", "ai.error");
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers()))) {
+            admin.createTopics(topics.values().stream()
+                    .map(t -> new NewTopic(t + "." + run, PARTITIONS, (short) 1)).toList()).all().get();
+        }
+        topics.forEach((key, topic) -> registry.add("app.topics." + key, () -> topic + "." + run));
     }
 
     /** A free TCP port on loopback, for a server a test will start, stop and start again. */
