@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.LineNumberAware;
 import org.apache.camel.catalog.EndpointValidationResult;
+import org.apache.camel.catalog.LanguageValidationResult;
 import org.apache.camel.catalog.RuntimeCamelCatalog;
 import org.apache.camel.catalog.impl.AbstractCamelCatalog;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -50,12 +51,13 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * of every route (templated routes, REST operations and route configurations included) is checked against its
  * component's options by Camel's runtime catalog: component known, options known, values of the right kind,
  * options that apply to a consumer or a producer used as such, {@code direct:} endpoints read by some route,
- * {@code classpath:} files present.
+ * {@code classpath:} files present. simple and jq expressions must parse.
  */
 final class CamelModel implements AutoCloseable {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(.+?)}}");
     private static final Pattern DYNAMIC = Pattern.compile("\\$\\{[^}]*}");
+    private static final Set<String> LANGUAGES = Set.of("simple", "jq");
 
     private final ApplicationProperties properties;
     private final DefaultCamelContext camel = new DefaultCamelContext();
@@ -97,6 +99,7 @@ final class CamelModel implements AutoCloseable {
         for (RouteFile file : files) {
             filesByLocation.put(file.location(), file);
             placeholders(file);
+            expressions(file, file.root);
         }
         if (!loadable.isEmpty() && load(loadable, reportLoadFailure)) {
             // with a file left out, its direct: consumers are missing too: no point in naming them
@@ -147,6 +150,58 @@ final class CamelModel implements AutoCloseable {
                 }
             }
         }
+    }
+
+    // ---- expressions
+
+    /**
+     * simple and jq expressions parse: a misspelt function ({@code ${bdy}}), a missing brace, a jq mapping that
+     * does not compile. An expression that parses as a predicate (filter, when) or as an expression passes.
+     */
+    private void expressions(RouteFile file, Node node) {
+        if (node instanceof SequenceNode sequence) {
+            sequence.getValue().forEach(item -> expressions(file, item));
+        }
+        for (NodeTuple entry : RouteFile.entries(node)) {
+            String key = RouteFile.key(entry);
+            Node value = entry.getValueNode();
+            if ("parameters".equals(key)) {
+                continue;
+            }
+            if ("log".equals(key) && RouteFile.value(value, "message") instanceof ScalarNode message) {
+                // a log message is a simple expression
+                expression(file, "simple", message);
+            }
+            if (LANGUAGES.contains(key)) {
+                Node text = value instanceof ScalarNode ? value : RouteFile.value(value, "expression");
+                if (RouteFile.text(text) != null) {
+                    expression(file, key, (ScalarNode) text);
+                    continue;
+                }
+            }
+            expressions(file, value);
+        }
+    }
+
+    private void expression(RouteFile file, String language, ScalarNode text) {
+        String expression = text.getValue();
+        if (expression.contains("{{")) {
+            try {
+                expression = camel.resolvePropertyPlaceholders(expression);
+            } catch (RuntimeException e) {
+                // a template parameter, or a missing property reported on its own
+                return;
+            }
+        }
+        ClassLoader classLoader = CamelModel.class.getClassLoader();
+        LanguageValidationResult asExpression = catalog.validateLanguageExpression(classLoader, language, expression);
+        if (asExpression.isSuccess()
+                || catalog.validateLanguagePredicate(classLoader, language, expression).isSuccess()) {
+            return;
+        }
+        String error = asExpression.getShortError() != null ? asExpression.getShortError()
+                : firstLine(asExpression.getError());
+        problems.add(file.error(text, language + " expression '" + text.getValue() + "' does not parse: " + error));
     }
 
     // ---- loading

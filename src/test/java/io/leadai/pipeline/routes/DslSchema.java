@@ -262,7 +262,8 @@ final class DslSchema {
                                         ? "true or false" : "a number")
                                 + ", not '" + m.getInstanceNode().asText() + "'"));
                         case "enum" -> problems.add(at(pointer, "'" + name(pointer) + "' must be one of "
-                                + m.getSchemaNode() + ", not '" + m.getInstanceNode().asText() + "'"));
+                                + choices(m.getSchemaNode())
+                                + ", not '" + m.getInstanceNode().asText() + "'"));
                         case "maxProperties" -> problems.add(tooManyKeys(pointer));
                         case "additionalProperties", "required", "type" -> {
                         }
@@ -271,6 +272,12 @@ final class DslSchema {
                 }
             }
             return List.copyOf(problems);
+        }
+
+        private String choices(JsonNode values) {
+            List<String> names = new ArrayList<>();
+            values.forEach(value -> names.add(value.asText()));
+            return String.join(", ", names);
         }
 
         private boolean placeholderInEnum(ValidationMessage m) {

@@ -149,6 +149,57 @@ class RouteFileValidatorTest {
     }
 
     @Test
+    void stepOptionValuesAreChecked() throws IOException {
+        List<String> problems = validate("enricher-error-handling.camel.yaml", """
+                - routeConfiguration:
+                    id: enrichment-errors
+                    onException:
+                      - onException:
+                          exception:
+                            - java.lang.Exception
+                          redeliveryPolicy:
+                            maximumRedeliveries: "{{app.enrichment.retry.max-redeliveries}}"
+                            useExponentialBackOff: yes please
+                            retryAttemptedLogLevel: LOUD
+                """);
+
+        assertThat(problems).containsExactly(
+                "routes/enricher-error-handling.camel.yaml:9: 'useExponentialBackOff' must be true or false,"
+                        + " not 'yes please'",
+                "routes/enricher-error-handling.camel.yaml:10: 'retryAttemptedLogLevel' must be one of TRACE, DEBUG,"
+                        + " INFO, WARN, ERROR, OFF, not 'LOUD'");
+    }
+
+    @Test
+    void simpleAndJqExpressionsMustParse() throws IOException {
+        List<String> problems = validate("enricher-ask-intent.camel.yaml", """
+                - route:
+                    id: ask-intent
+                    from:
+                      uri: direct:ask-intent
+                      steps:
+                        - transform:
+                            jq: "{name: .intent, confidence: .confidence"
+                        - filter:
+                            simple: "${body.confidence} > 0.3"
+                            steps:
+                              - setHeader:
+                                  name: ai_part
+                                  simple: "${heder.ai_part}"
+                              - log:
+                                  message: "intent ${body.name"
+                """);
+
+        assertThat(problems).containsExactly(
+                "routes/enricher-ask-intent.camel.yaml:7: jq expression '{name: .intent, confidence: .confidence'"
+                        + " does not parse: Cannot compile query: {name: .intent, confidence: .confidence",
+                "routes/enricher-ask-intent.camel.yaml:13: simple expression '${heder.ai_part}' does not parse:"
+                        + " Unknown function: heder.ai_part",
+                "routes/enricher-ask-intent.camel.yaml:15: simple expression 'intent ${body.name' does not parse:"
+                        + " expected symbol functionEnd but was eol");
+    }
+
+    @Test
     void aRouteIdUsedInTwoFilesIsReportedAtTheSecond() throws IOException {
         write("api-first.camel.yaml", """
                 - route:
