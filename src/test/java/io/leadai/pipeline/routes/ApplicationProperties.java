@@ -2,7 +2,6 @@ package io.leadai.pipeline.routes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -25,12 +24,9 @@ final class ApplicationProperties {
     private ApplicationProperties() {
     }
 
-    /** application.yaml from the classpath (src/main/resources), and the given overrides on top of it. */
-    static ApplicationProperties load(Map<String, Object> overrides) {
+    /** application.yaml from the classpath (src/main/resources). */
+    static ApplicationProperties load() {
         ApplicationProperties properties = new ApplicationProperties();
-        if (!overrides.isEmpty()) {
-            properties.add(new org.springframework.core.env.MapPropertySource("overrides", overrides));
-        }
         try {
             for (PropertySource<?> source : new YamlPropertySourceLoader()
                     .load("application.yaml", new ClassPathResource("application.yaml"))) {

@@ -3,9 +3,12 @@ package io.leadai.pipeline.routes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -75,11 +78,6 @@ final class DslSchema {
         JsonNode instance = toJson(file.root, "", values, keys);
         Set<ValidationMessage> messages = schema.validate(instance);
         return new Translation(file, values, keys, messages).problems();
-    }
-
-    /** The names a step may have: every EIP of the DSL. */
-    Set<String> stepNames() {
-        return propertyNames(schemaDocument.at("/items/definitions/org.apache.camel.model.ProcessorDefinition"));
     }
 
     // ---- the schema, read the way Camel reads a file
@@ -152,10 +150,10 @@ final class DslSchema {
                 return json.booleanNode(Boolean.parseBoolean(text));
             }
             if (Tag.INT.equals(tag)) {
-                return json.numberNode(new java.math.BigInteger(text));
+                return json.numberNode(new BigInteger(text));
             }
             if (Tag.FLOAT.equals(tag)) {
-                return json.numberNode(new java.math.BigDecimal(text));
+                return json.numberNode(new BigDecimal(text));
             }
         } catch (NumberFormatException e) {
             // a YAML number Java does not read (0x1F, .inf): Camel reads it as text too
@@ -216,7 +214,7 @@ final class DslSchema {
                 byPlace.computeIfAbsent(pointer(message), p -> new ArrayList<>()).add(message);
             }
             // "'from' needs 'steps'" says nothing more than "'steps' belongs under 'from'"
-            Set<String> misplacedKeys = new java.util.HashSet<>();
+            Set<String> misplacedKeys = new HashSet<>();
             for (ValidationMessage m : primary) {
                 if ("additionalProperties".equals(m.getType())) {
                     String misplacedUnder = misplacedUnder(pointer(m), values.get(pointer(m)), m.getProperty());

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -35,12 +34,7 @@ public final class RouteFileValidator {
 
     /** Placeholders resolve against src/main/resources/application.yaml and the environment. */
     public static RouteFileValidator withApplicationProperties() {
-        return new RouteFileValidator(ApplicationProperties.load(Map.of()));
-    }
-
-    /** As {@link #withApplicationProperties()}, with some properties set as a deployment would set them. */
-    public static RouteFileValidator withApplicationProperties(Map<String, Object> overrides) {
-        return new RouteFileValidator(ApplicationProperties.load(overrides));
+        return new RouteFileValidator(ApplicationProperties.load());
     }
 
     /** Every {@code *.camel.yaml} in the directory, checked together as the application loads them. */
