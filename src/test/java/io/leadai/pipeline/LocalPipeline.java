@@ -20,6 +20,10 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * <p>Options, as environment variables: {@code SERVER_PORT} (8080), {@code MANAGEMENT_PORT} (8081),
  * {@code LOCAL_KAFKA_PORT} (9092), {@code LOCAL_POSTGRES_PORT} (5433), {@code LOCAL_KEEP_DATA=true} keeps the
  * database in {@code .data/} between runs (Kafka starts empty each time; unpublished outbox rows are sent again).
+ *
+ * <p>The routes come from {@code routes/} of the working tree, and a saved route file replaces its running
+ * routes (Camel route reload; {@code ROUTES_RELOAD_ENABLED=false} turns that off). With
+ * {@code ROUTES_INCLUDE_PATTERN} set, the routes come from there and are not reloaded.
  */
 public final class LocalPipeline {
 
@@ -53,6 +57,20 @@ public final class LocalPipeline {
         arguments.add("--spring.datasource.password=" + database.password());
         // the reference intent and entity services, in this process, on their own port
         arguments.add("--referenceai.enabled=true");
+        Path routes = Path.of("routes").toAbsolutePath();
+        boolean reload = System.getenv("ROUTES_INCLUDE_PATTERN") == null
+                && Boolean.parseBoolean(System.getenv().getOrDefault("ROUTES_RELOAD_ENABLED", "true"));
+        String routesShown = System.getenv("ROUTES_INCLUDE_PATTERN");
+        if (routesShown == null) {
+            // the files being edited, not the copies packaged on the classpath
+            routesShown = "file:" + routes + "/*.camel.yaml";
+            arguments.add("--camel.main.routes-include-pattern=" + routesShown);
+        }
+        if (reload) {
+            routesShown += "  (a saved file is reloaded)";
+        }
+        arguments.add("--camel.main.routes-reload-enabled=" + reload);
+        arguments.add("--camel.main.routes-reload-directory=" + routes);
 
         SpringApplication application = new SpringApplication(LeadAiPipelineApplication.class);
         application.setRegisterShutdownHook(false);
@@ -80,11 +98,13 @@ public final class LocalPipeline {
                   AI services   http://localhost:8090/intent, http://localhost:8090/entities (reference)
                   Kafka         %s
                   PostgreSQL    %s  (user %s, password %s)%s
+                  Routes        %s
                 Try:  curl -X POST %s/kafka/test -H "Content-Type: application/json" -d '{"text":"I want to buy 2 laptops"}'
                 Ctrl-C stops everything.
 
                 """, base, base, management, management, base, kafka.getBrokersAsString(), database.url(),
-                database.username(), database.password(), keepData ? "\n  Data kept in  .data/postgres" : "", base);
+                database.username(), database.password(), keepData ? "\n  Data kept in  .data/postgres" : "",
+                routesShown, base);
     }
 
     private static int intOption(String name, int fallback) {
