@@ -173,8 +173,8 @@ class HealthProbesIT {
         try {
             ApiClient.Response notReady = awaitNotReady(Duration.ofSeconds(20));
             assertThat(Probes.component(notReady, "db")).isEqualTo("DOWN");
-            assertThat(notReady.json().path("components").path("db").path("details").path("error").asText())
-                    .isNotBlank();
+            // why: the connection error, or (a pooled connection that died) the failed validation
+            assertThat(notReady.json().path("components").path("db").path("details").isEmpty()).isFalse();
         } finally {
             postgres.start();
         }
