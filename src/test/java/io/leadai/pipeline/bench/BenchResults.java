@@ -16,7 +16,7 @@ record BenchResults(
         Throughput floor,
         Resources floorResources,
         List<Target> targets,
-        String profile) {
+        List<String> profiles) {
 
     /** Where it ran; the load averages of the machine before and after, since it may be shared. */
     record Machine(int cores, String cpu, long memoryMb, String os, String java, List<Double> loadAverageBefore,

@@ -137,16 +137,12 @@ final class PipelineBenchmark {
         Throughput throughput;
         List<Latency> latencies = new ArrayList<>();
         Resources resources;
-        String profile = null;
+        List<String> profiles = new ArrayList<>();
         try (BenchDatabase database = new BenchDatabase(pipelineDatabase)) {
             Started started = startApplication("pipeline", pipelineEnvironment, PIPELINE_GROUPS);
             try {
                 warmUp(database, LEAD_CREATED);
-                Path recording = settings.profile() ? runDirectory.resolve("throughput.jfr") : null;
-                throughput = throughput("pipeline", database, LEAD_CREATED, true, recording);
-                if (recording != null) {
-                    profile = writeProfile(recording);
-                }
+                throughput = throughput("pipeline", database, LEAD_CREATED, true, profiles);
                 for (Rate rate : latencyRates(throughput.leadsPerSecond())) {
                     latencies.add(latency(database, rate));
                 }
@@ -167,7 +163,7 @@ final class PipelineBenchmark {
                 Started started = startApplication("floor", floorEnvironment, Map.of(FLOOR_GROUP, List.of(FLOOR_TOPIC)));
                 try {
                     warmUp(database, FLOOR_TOPIC);
-                    floor = throughput("floor", database, FLOOR_TOPIC, false, null);
+                    floor = throughput("floor", database, FLOOR_TOPIC, false, profiles);
                 } finally {
                     floorResources = stopApplication(started);
                 }
@@ -175,7 +171,7 @@ final class PipelineBenchmark {
         }
         BenchResults.Machine machine = machine(loadBefore);
         return new BenchResults(runId, startedAt, gitCommit(), machine, parameters(), resources, throughput, latencies,
-                floor, floorResources, targets(throughput, latencies, resources, floor, machine), profile);
+                floor, floorResources, targets(throughput, latencies, resources, floor, machine), profiles);
     }
 
     /** The application started and consuming: its GC log, and how long it took to get there. */
@@ -246,7 +242,10 @@ final class PipelineBenchmark {
         log("warm-up: %d events stored", database.rows(tenant));
     }
 
-    private Throughput throughput(String name, BenchDatabase database, String topic, boolean enriched, Path recording) {
+    /** With {@code bench.profile}, the run is recorded and its summary's path added to {@code profiles}. */
+    private Throughput throughput(String name, BenchDatabase database, String topic, boolean enriched,
+                                  List<String> profiles) {
+        Path recording = settings.profile() ? runDirectory.resolve(name + "-throughput.jfr") : null;
         String tenant = "throughput-" + name;
         int events = settings.events();
         List<Lead> leads = Lead.create(events);
@@ -265,6 +264,7 @@ final class PipelineBenchmark {
         Map<String, Duration> cpuAfter = cpu.snapshot();
         if (recording != null) {
             jcmd("JFR.stop", "name=bench");
+            profiles.add(writeProfile(name, recording));
         }
         Offsets after = offsets(topic);
         Map<String, Long> commits = database.commitMicros(tenant);
@@ -419,15 +419,15 @@ final class PipelineBenchmark {
         }
     }
 
-    private String writeProfile(Path recording) {
+    private String writeProfile(String name, Path recording) {
         try {
             Files.createDirectories(settings.resultsDirectory());
-            Path summary = settings.resultsDirectory().resolve(runId + "-profile.txt");
-            Files.writeString(summary, "Profile of the throughput run (" + settings.events() + " events), "
-                    + "Java Flight Recorder, settings=profile; recording " + recording + "\n\n"
-                    + JfrSummary.summarize(recording, 30));
+            Path summary = settings.resultsDirectory().resolve(runId + "-" + name + "-profile.txt");
+            Files.writeString(summary, "Profile of the " + name + " throughput run (" + settings.events()
+                    + " events): the application, Java Flight Recorder, settings=profile; recording "
+                    + settings.baseDirectory().relativize(recording) + "\n\n" + JfrSummary.summarize(recording, 30));
             log("profile: %s", summary);
-            return settings.resultsDirectory().getParent().relativize(summary).toString();
+            return settings.baseDirectory().relativize(summary).toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
