@@ -2,7 +2,9 @@ package io.leadai.pipeline.bench;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The benchmark's parameters, from system properties ({@code -Dbench.events=...} on the Maven command line).
@@ -20,6 +22,7 @@ record BenchSettings(
         boolean floor,
         boolean profile,
         List<String> appJvmOptions,
+        Map<String, String> appEnvironment,
         String synchronousCommit,
         int stallSeconds,
         Path baseDirectory,
@@ -39,6 +42,7 @@ record BenchSettings(
                 Boolean.parseBoolean(property("bench.floor", "true")),
                 Boolean.parseBoolean(property("bench.profile", "false")),
                 List.of(property("bench.app.jvm-options", "-Xmx512m -XX:+ExitOnOutOfMemoryError").trim().split("\\s+")),
+                environment(property("bench.app.env", "")),
                 property("bench.postgres.synchronous-commit", "on"),
                 Integer.parseInt(property("bench.stall-seconds", full ? "120" : "60")),
                 base,
@@ -58,6 +62,19 @@ record BenchSettings(
         String value = System.getProperty(name);
         // an empty value is a value: -Dbench.latency.fractions= runs no latency phase
         return value == null ? fallback : value.trim();
+    }
+
+    /** {@code KEY=value,KEY2=value}: settings of the application to try, e.g. a tuning candidate. */
+    private static Map<String, String> environment(String list) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(pair -> {
+            int equals = pair.indexOf('=');
+            if (equals < 1) {
+                throw new IllegalArgumentException("bench.app.env takes KEY=value pairs, not " + pair);
+            }
+            environment.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+        });
+        return environment;
     }
 
     private static List<Double> numbers(String list) {

@@ -131,6 +131,7 @@ final class PipelineBenchmark {
         environment.put("AI_ENTITY_URL", stub.entityUrl());
         environment.put("DATABASE_USERNAME", pipelineDatabase.username());
         environment.put("DATABASE_PASSWORD", pipelineDatabase.password());
+        environment.putAll(settings.appEnvironment());
 
         Map<String, String> pipelineEnvironment = new LinkedHashMap<>(environment);
         pipelineEnvironment.put("DATABASE_URL", pipelineDatabase.url());
@@ -441,6 +442,7 @@ final class PipelineBenchmark {
         parameters.put("ai_latency_ms", settings.aiLatencyMs());
         parameters.put("latency_seconds", settings.latencySeconds());
         parameters.put("app_jvm_options", settings.appJvmOptions());
+        parameters.put("app_env", settings.appEnvironment());
         parameters.put("postgres_synchronous_commit", settings.synchronousCommit());
         parameters.put("kafka_partitions", 6);
         parameters.put("profile", settings.profile());
