@@ -95,14 +95,15 @@ public final class LocalPipeline {
                   OpenAPI       %s/openapi.json
                   Health        %s/actuator/health/readiness, %s/actuator/health/liveness
                                 (Kafka: %s/kafka/health)
-                  AI services   http://localhost:8090/intent, http://localhost:8090/entities (reference)
+                  AI services   %s, %s
                   Kafka         %s
                   PostgreSQL    %s  (user %s, password %s)%s
                   Routes        %s
                 Try:  curl -X POST %s/kafka/test -H "Content-Type: application/json" -d '{"text":"I want to buy 2 laptops"}'
                 Ctrl-C stops everything.
 
-                """, base, base, management, management, base, kafka.getBrokersAsString(), database.url(),
+                """, base, base, management, management, base, context.getEnvironment().getProperty("ai.intent.url"),
+                context.getEnvironment().getProperty("ai.entity.url"), kafka.getBrokersAsString(), database.url(),
                 database.username(), database.password(), keepData ? "\n  Data kept in  .data/postgres" : "",
                 routesShown, base);
     }
