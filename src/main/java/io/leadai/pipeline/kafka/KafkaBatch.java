@@ -54,6 +54,11 @@ public class KafkaBatch {
                 .toList();
     }
 
+    /** The batch's records as they were polled: for routes that take a batch whole (the benchmark's floor). */
+    public List<InboundRecord> records(@Body List<Exchange> batch) {
+        return batch.stream().map(InboundRecord::of).toList();
+    }
+
     /** True when an earlier record of this record's key did not finish: this one must wait behind it. */
     public boolean heldBack(@Variable("record") InboundRecord record, @Variable("unfinished") Set<String> unfinished) {
         return record.key() != null && unfinished.contains(KEY_PREFIX + record.key());
