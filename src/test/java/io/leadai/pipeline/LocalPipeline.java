@@ -52,9 +52,12 @@ public final class LocalPipeline {
         arguments.add("--server.port=" + serverPort);
         arguments.add("--management.server.port=" + managementPort);
         arguments.add("--app.kafka.brokers=" + kafka.getBrokersAsString());
+        // the roles of docs/operators.md: the application logs in as leadai_app, Flyway as the owner
         arguments.add("--spring.datasource.url=" + database.url());
         arguments.add("--spring.datasource.username=" + database.username());
         arguments.add("--spring.datasource.password=" + database.password());
+        arguments.add("--spring.flyway.user=" + database.migrationUsername());
+        arguments.add("--spring.flyway.password=" + database.migrationPassword());
         // the reference intent and entity services, in this process, on their own port
         arguments.add("--referenceai.enabled=true");
         Path routes = Path.of("routes").toAbsolutePath();
@@ -104,7 +107,8 @@ public final class LocalPipeline {
 
                 """, base, base, management, management, base, context.getEnvironment().getProperty("ai.intent.url"),
                 context.getEnvironment().getProperty("ai.entity.url"), kafka.getBrokersAsString(), database.url(),
-                database.username(), database.password(), keepData ? "\n  Data kept in  .data/postgres" : "",
+                // the superuser, who sees every tenant's rows (the application's role sees one per transaction)
+                database.adminUsername(), database.adminPassword(), keepData ? "\n  Data kept in  .data/postgres" : "",
                 routesShown, base);
     }
 

@@ -2,7 +2,9 @@ package io.leadai.pipeline.config;
 
 import java.time.Clock;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.spring.spi.SpringTransactionPolicy;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -16,6 +18,17 @@ public class TransactionConfig {
         SpringTransactionPolicy policy = new SpringTransactionPolicy(transactionManager);
         policy.setPropagationBehaviorName("PROPAGATION_REQUIRED");
         return policy;
+    }
+
+    /** The data source every route, the transaction manager and the gauges use: see {@link LazyConnectionPool}. */
+    @Bean
+    static BeanPostProcessor lazyConnectionPool() {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                return bean instanceof HikariDataSource pool ? new LazyConnectionPool(pool) : bean;
+            }
+        };
     }
 
     @Bean

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadai.pipeline.api.ApiException;
 import io.leadai.pipeline.config.AppProperties;
+import io.leadai.pipeline.lead.LeadIntake;
 import io.leadai.pipeline.outbox.OutboxRow;
 import org.apache.camel.Header;
 import org.apache.camel.ProducerTemplate;
@@ -27,19 +28,21 @@ public class KafkaTestResults {
     private final ObjectMapper objectMapper;
     private final Duration wait;
     private final Duration pollInterval;
+    private final String defaultTenantId;
 
     public KafkaTestResults(ProducerTemplate routes, ObjectMapper objectMapper, AppProperties app) {
         this.routes = routes;
         this.objectMapper = objectMapper;
         this.wait = app.kafkaTest().resultWait();
         this.pollInterval = app.kafkaTest().pollInterval();
+        this.defaultTenantId = app.kafkaTest().defaultTenantId();
     }
 
     /** The stored result of the request just published, or null when none came within the wait. */
     public JsonNode await(@Variable("event") OutboxRow event) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            JsonNode result = find(event.eventId());
+            JsonNode result = find(event.eventId(), event.tenantId());
             if (result != null || System.nanoTime() - deadline >= 0) {
                 return result;
             }
@@ -47,24 +50,27 @@ public class KafkaTestResults {
         }
     }
 
-    /** {@code GET /kafka/test/{event_id}}: the stored result, 404 while there is none. */
-    public JsonNode get(@Header("event_id") String eventId) {
+    /**
+     * {@code GET /kafka/test/{event_id}}: the stored result, 404 while there is none or when it is another
+     * tenant's. The tenant is the one the request was sent for: {@code tenant_id}, or the default of POST.
+     */
+    public JsonNode get(@Header("event_id") String eventId, @Header("tenant_id") String tenantId) {
         UUID id;
         try {
             id = UUID.fromString(eventId);
         } catch (RuntimeException e) {
             throw ApiException.badField("event_id", "must be a UUID");
         }
-        JsonNode result = find(id);
+        JsonNode result = find(id, LeadIntake.tenantId(tenantId == null ? defaultTenantId : tenantId));
         if (result == null) {
             throw ApiException.notFound("result", "event_id", "no result for this request (yet)");
         }
         return result;
     }
 
-    private JsonNode find(UUID eventId) {
-        List<?> rows = routes.requestBody("direct:find-ai-result", Map.of("source_event_id", eventId.toString()),
-                List.class);
+    private JsonNode find(UUID eventId, String tenantId) {
+        List<?> rows = routes.requestBody("direct:find-ai-result",
+                Map.of("source_event_id", eventId.toString(), "tenant_id", tenantId), List.class);
         if (rows == null || rows.isEmpty()) {
             return null;
         }

@@ -25,7 +25,9 @@ final class BenchDatabase implements AutoCloseable {
 
     BenchDatabase(TestInfrastructure.Database database) {
         try {
-            this.connection = DriverManager.getConnection(database.url(), database.username(), database.password());
+            // as the superuser: every tenant's rows, past row-level security
+            this.connection = DriverManager.getConnection(database.url(), database.adminUsername(),
+                    database.adminPassword());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot connect to " + database.url(), e);
         }

@@ -129,12 +129,10 @@ final class PipelineBenchmark {
         environment.put("KAFKA_BROKERS", kafka.bootstrapServers());
         environment.put("AI_INTENT_URL", stub.intentUrl());
         environment.put("AI_ENTITY_URL", stub.entityUrl());
-        environment.put("DATABASE_USERNAME", pipelineDatabase.username());
-        environment.put("DATABASE_PASSWORD", pipelineDatabase.password());
         environment.putAll(settings.appEnvironment());
 
         Map<String, String> pipelineEnvironment = new LinkedHashMap<>(environment);
-        pipelineEnvironment.put("DATABASE_URL", pipelineDatabase.url());
+        pipelineEnvironment.putAll(pipelineDatabase.environment());
         Throughput throughput;
         List<Latency> latencies = new ArrayList<>();
         Resources resources;
@@ -156,7 +154,7 @@ final class PipelineBenchmark {
         Resources floorResources = null;
         if (settings.floor()) {
             Map<String, String> floorEnvironment = new LinkedHashMap<>(environment);
-            floorEnvironment.put("DATABASE_URL", floorDatabase.url());
+            floorEnvironment.putAll(floorDatabase.environment());
             floorEnvironment.put("ROUTES_INCLUDE_PATTERN", "file:" + settings.floorRoutes().resolve("floor-*.camel.yaml"));
             floorEnvironment.put("TOPIC_LEAD_CREATED", FLOOR_TOPIC);
             floorEnvironment.put("KAFKA_WRITER_GROUP_ID", FLOOR_GROUP);

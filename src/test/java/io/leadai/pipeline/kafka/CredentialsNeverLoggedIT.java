@@ -39,15 +39,12 @@ class CredentialsNeverLoggedIT {
     @Test
     void noCredentialAppearsInTheLogs(CapturedOutput output, @TempDir Path dir) throws Exception {
         Path keystore = TestCertificates.keystore(dir.resolve("client.p12"), KEYSTORE_PASSWORD);
-        TestInfrastructure.Database database = databaseOwnedBy("lead_ai_secrets", DATABASE_PASSWORD);
+        TestInfrastructure.Database database = databaseWithRole("lead_ai_secrets", DATABASE_PASSWORD);
 
         Map<String, Object> env = new HashMap<>(System.getenv());
         env.putAll(Map.of(
                 "SERVER_PORT", "0",
                 "MANAGEMENT_PORT", "0",
-                "DATABASE_URL", database.url(),
-                "DATABASE_USERNAME", database.username(),
-                "DATABASE_PASSWORD", DATABASE_PASSWORD,
                 "KAFKA_BROKERS", TestInfrastructure.kafkaBootstrapServers(),
                 "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
                 "KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required "
@@ -55,6 +52,7 @@ class CredentialsNeverLoggedIT {
                 "KAFKA_SSL_KEYSTORE_LOCATION", keystore.toString(),
                 "KAFKA_SSL_KEYSTORE_PASSWORD", KEYSTORE_PASSWORD));
         env.put("KAFKA_SSL_KEYSTORE_TYPE", "PKCS12");
+        env.putAll(database.environment());
         // the worst case: Kafka's client configuration dumps, which the application normally turns off
         env.put("LOGGING_LEVEL_ORG_APACHE_KAFKA", "INFO");
         StandardEnvironment environment = new StandardEnvironment();
@@ -80,16 +78,14 @@ class CredentialsNeverLoggedIT {
         assertThat(logged).doesNotContain(SASL_PASSWORD, KEYSTORE_PASSWORD, DATABASE_PASSWORD);
     }
 
-    /** A database whose owner logs in with this password, so the password is the one really in use. */
-    private static TestInfrastructure.Database databaseOwnedBy(String user, String password) throws Exception {
-        TestInfrastructure.Database admin = TestInfrastructure.database("credentials_it");
-        try (Connection connection = DriverManager.getConnection(admin.url(), admin.username(), admin.password());
+    /** A database whose application role logs in with this password, so the password is the one really in use. */
+    private static TestInfrastructure.Database databaseWithRole(String role, String password) throws Exception {
+        TestInfrastructure.Database database = TestInfrastructure.database("credentials_it");
+        try (Connection connection = DriverManager.getConnection(database.url(), database.adminUsername(),
+                database.adminPassword());
              Statement statement = connection.createStatement()) {
-            statement.execute("DO $$ BEGIN CREATE ROLE " + user + " LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
-            statement.execute("ALTER ROLE " + user + " PASSWORD '" + password + "'");
-            statement.execute("ALTER DATABASE credentials_it OWNER TO " + user);
-            statement.execute("ALTER SCHEMA public OWNER TO " + user);
+            TestInfrastructure.createAppRole(statement, role, password);
         }
-        return new TestInfrastructure.Database(admin.url(), user, password);
+        return database.withApplicationRole(role, password);
     }
 }

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /** The gauges read NaN while their source is away, a refresh never throws, and they recover with the source. */
@@ -66,7 +67,8 @@ class ScheduledGaugesTest {
     void outboxGaugesReadNaNWhileTheDatabaseIsAway() {
         DriverManagerDataSource away = new DriverManagerDataSource(
                 "jdbc:postgresql://127.0.0.1:" + closedPort + "/leads?connectTimeout=1", "leads", "leads");
-        OutboxBacklog backlog = new OutboxBacklog(away, registry);
+        OutboxBacklog backlog = new OutboxBacklog(away, new DataSourceTransactionManager(away), "leadai_pipeline",
+                registry);
 
         assertThatCode(backlog::refresh).doesNotThrowAnyException();
         assertThat(registry.get(OutboxBacklog.UNPUBLISHED).gauge().value()).isNaN();

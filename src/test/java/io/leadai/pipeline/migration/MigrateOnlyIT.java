@@ -14,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,18 +41,18 @@ class MigrateOnlyIT {
              ServerSocket server = new ServerSocket(0, 50, loopback);
              ServerSocket management = new ServerSocket(0, 50, loopback);
              ServerSocket referenceAi = new ServerSocket(0, 50, loopback)) {
-            Map<String, String> env = Map.of(
+            Map<String, String> env = new HashMap<>(database.environment());
+            // the Job migrates as the owner; of the application's credentials it needs only the role's name
+            env.remove("DATABASE_PASSWORD");
+            env.putAll(Map.of(
                     "MIGRATE_ONLY", "true",
                     // what the Deployments set; the migration Job must migrate all the same
                     "DATABASE_MIGRATE", "false",
-                    "DATABASE_URL", database.url(),
-                    "DATABASE_USERNAME", database.username(),
-                    "DATABASE_PASSWORD", database.password(),
                     "KAFKA_BROKERS", "127.0.0.1:" + kafka.socket().getLocalPort(),
                     "SERVER_PORT", String.valueOf(server.getLocalPort()),
                     "MANAGEMENT_PORT", String.valueOf(management.getLocalPort()),
                     "REFERENCE_AI_ENABLED", "true",
-                    "REFERENCE_AI_PORT", String.valueOf(referenceAi.getLocalPort()));
+                    "REFERENCE_AI_PORT", String.valueOf(referenceAi.getLocalPort())));
 
             Path firstRun = logs.resolve("first.log");
             assertThat(runApplication(env, firstRun)).as(Files.readString(firstRun)).isZero();
@@ -99,7 +100,8 @@ class MigrateOnlyIT {
 
     private static List<String> tables(TestInfrastructure.Database database) throws SQLException {
         List<String> tables = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection(database.url(), database.username(), database.password());
+        try (Connection connection = DriverManager.getConnection(database.url(), database.adminUsername(),
+                database.adminPassword());
              ResultSet rows = connection.createStatement().executeQuery(
                      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")) {
             while (rows.next()) {
@@ -110,7 +112,8 @@ class MigrateOnlyIT {
     }
 
     private static int count(TestInfrastructure.Database database, String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(database.url(), database.username(), database.password());
+        try (Connection connection = DriverManager.getConnection(database.url(), database.adminUsername(),
+                database.adminPassword());
              ResultSet rows = connection.createStatement().executeQuery(sql)) {
             rows.next();
             return rows.getInt(1);

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.annotation.DirtiesContext;
@@ -39,8 +40,13 @@ class KafkaOutageIT {
     @LocalServerPort
     int port;
 
-    @Autowired
+    /** What the pipeline stored, every tenant's rows. */
     JdbcTemplate jdbc;
+
+    @Autowired
+    void adminJdbc(Environment environment) {
+        jdbc = TestInfrastructure.adminJdbc(environment);
+    }
 
     @DynamicPropertySource
     static void ownKafkaAndDatabase(DynamicPropertyRegistry registry) {

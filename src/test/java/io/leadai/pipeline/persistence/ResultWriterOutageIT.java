@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -33,8 +34,13 @@ class ResultWriterOutageIT {
 
     private static final RestartablePostgres postgres = new RestartablePostgres();
 
-    @Autowired
+    /** What the pipeline stored, every tenant's rows. */
     JdbcTemplate jdbc;
+
+    @Autowired
+    void adminJdbc(Environment environment) {
+        jdbc = TestInfrastructure.adminJdbc(environment);
+    }
 
     @Value("${app.kafka.groups.writer}")
     String writerGroup;

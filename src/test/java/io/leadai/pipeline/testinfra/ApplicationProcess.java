@@ -40,7 +40,8 @@ public final class ApplicationProcess implements AutoCloseable {
 
     /**
      * Starts the jar with {@code environment} (plus {@code SERVER_PORT} and {@code MANAGEMENT_PORT} on free ports
-     * unless given) and returns at once; see {@link #awaitReady}.
+     * unless given) and returns at once; see {@link #awaitReady}. The database settings, the application's role and
+     * the migrations' owner, come from {@link TestInfrastructure.Database#environment()}.
      *
      * @param jvmOptions e.g. {@code -Xmx512m}; the JVM's defaults otherwise
      */

@@ -5,6 +5,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -22,8 +23,13 @@ public abstract class PipelineIntegrationTest {
     @LocalServerPort
     protected int port;
 
-    @Autowired
+    /** What the pipeline stored, every tenant's rows (see {@link TestInfrastructure#adminJdbc}). */
     protected JdbcTemplate jdbc;
+
+    @Autowired
+    void adminJdbc(Environment environment) {
+        jdbc = TestInfrastructure.adminJdbc(environment);
+    }
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {

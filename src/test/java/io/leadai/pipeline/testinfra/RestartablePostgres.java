@@ -18,6 +18,7 @@ public final class RestartablePostgres {
     private final int port = TestInfrastructure.freePort();
     private final Path data;
     private EmbeddedPostgres server;
+    private final TestInfrastructure.Database database;
 
     public RestartablePostgres() {
         try {
@@ -26,6 +27,9 @@ public final class RestartablePostgres {
             throw new UncheckedIOException(e);
         }
         start();
+        // the data directory keeps the database and its roles across restarts
+        database = TestInfrastructure.createDatabase(server.getJdbcUrl("postgres", "postgres"), "postgres", "postgres",
+                "leads");
     }
 
     public void start() {
@@ -45,9 +49,7 @@ public final class RestartablePostgres {
 
     /** Points the application's data source at this server, failing fast while it is down. */
     public void registerIn(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", () -> "jdbc:postgresql://localhost:" + port + "/postgres");
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("spring.datasource.password", () -> "postgres");
+        database.registerIn(registry);
         registry.add("spring.datasource.hikari.connection-timeout", () -> 1000);
     }
 

@@ -29,6 +29,15 @@ public final class TestInfrastructure {
             List.of("lead.created", "lead.message", "ai.process.request", "ai.process.result", "ai.error");
     public static final int PARTITIONS = 3;
 
+    /** The database roles (docs/operators.md, "Database roles"), with application.yaml's default names. */
+    public static final String OWNER_ROLE = "leadai_owner";
+    public static final String APP_ROLE = "leadai_app";
+    public static final String PIPELINE_ROLE = "leadai_pipeline";
+
+    /** Test-only properties: the server's superuser, for {@link #adminJdbc}. */
+    static final String ADMIN_USERNAME = "test.database.admin-username";
+    static final String ADMIN_PASSWORD = "test.database.admin-password";
+
     private static String kafkaBootstrap;
     private static com.github.tomakehurst.wiremock.WireMockServer aiServices;
     private static String postgresAdminUrl;
@@ -148,21 +157,59 @@ public final class TestInfrastructure {
         }
     }
 
-    public static Database createDatabase(String adminUrl, String user, String password, String name) {
+    /**
+     * A database owned by {@link #OWNER_ROLE}, with the roles of docs/operators.md ("Database roles") on its
+     * server, created as the server's superuser ({@code user}): the application gets {@link #APP_ROLE}, Flyway
+     * the owner, and tests that check what the pipeline stored the superuser, whom row-level security lets see
+     * every tenant's rows.
+     */
+    public static synchronized Database createDatabase(String adminUrl, String user, String password, String name) {
         String database = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         try (Connection connection = DriverManager.getConnection(adminUrl, user, password);
              Statement statement = connection.createStatement()) {
+            createRoles(statement);
             try (ResultSet exists = statement.executeQuery(
                     "SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
                 if (!exists.next()) {
-                    statement.execute("CREATE DATABASE " + database);
+                    statement.execute("CREATE DATABASE " + database + " OWNER " + OWNER_ROLE);
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not create database " + database, e);
         }
         String url = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + database;
-        return new Database(url, user, password);
+        return new Database(url, APP_ROLE, APP_ROLE, OWNER_ROLE, OWNER_ROLE, user, password);
+    }
+
+    /** The owner, the pipeline role, and the application's login role (its password is its name). */
+    private static void createRoles(Statement statement) throws SQLException {
+        statement.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + OWNER_ROLE
+                + "') THEN CREATE ROLE " + OWNER_ROLE + " LOGIN PASSWORD '" + OWNER_ROLE + "'; END IF; END $$");
+        statement.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + PIPELINE_ROLE
+                + "') THEN CREATE ROLE " + PIPELINE_ROLE + " NOLOGIN; END IF; END $$");
+        createAppRole(statement, APP_ROLE, APP_ROLE);
+    }
+
+    /**
+     * A login role for the application as docs/operators.md creates it: no superuser, no BYPASSRLS, a member of
+     * the pipeline role that does not inherit its privileges (NOINHERIT).
+     */
+    public static void createAppRole(Statement statement, String role, String password) throws SQLException {
+        statement.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role
+                + "') THEN CREATE ROLE " + role + " LOGIN NOINHERIT; END IF; END $$");
+        statement.execute("ALTER ROLE " + role + " PASSWORD '" + password + "'");
+        statement.execute("GRANT " + PIPELINE_ROLE + " TO " + role);
+    }
+
+    /**
+     * What the pipeline stored, read as the superuser, for whom row-level security does not apply (the
+     * application's own role sees only the tenant a transaction sets). Connections are opened per statement, so
+     * this keeps working across a database restart.
+     */
+    public static org.springframework.jdbc.core.JdbcTemplate adminJdbc(org.springframework.core.env.Environment environment) {
+        return new org.springframework.jdbc.core.JdbcTemplate(new org.springframework.jdbc.datasource.DriverManagerDataSource(
+                environment.getRequiredProperty("spring.datasource.url"),
+                environment.getRequiredProperty(ADMIN_USERNAME), environment.getRequiredProperty(ADMIN_PASSWORD)));
     }
 
     private static void startPostgres() {
@@ -228,14 +275,47 @@ public final class TestInfrastructure {
         }
     }
 
-    /** Where a Spring context's database is. */
-    public record Database(String url, String username, String password) {
+    /**
+     * Where a Spring context's database is, and who logs in: the application ({@code username}), the migrations
+     * ({@code migrationUsername}, the owner) and the tests' checks ({@code adminUsername}, a superuser).
+     */
+    public record Database(String url, String username, String password, String migrationUsername,
+                           String migrationPassword, String adminUsername, String adminPassword) {
 
-        /** Points the application's data source at this database. */
+        /** Points the application's data source and Flyway at this database. */
         public void registerIn(org.springframework.test.context.DynamicPropertyRegistry registry) {
-            registry.add("spring.datasource.url", this::url);
-            registry.add("spring.datasource.username", this::username);
-            registry.add("spring.datasource.password", this::password);
+            environment().forEach((name, value) -> registry.add(property(name), () -> value));
+            registry.add(ADMIN_USERNAME, this::adminUsername);
+            registry.add(ADMIN_PASSWORD, this::adminPassword);
+        }
+
+        /** The application's environment variables for this database (application.yaml's names). */
+        public java.util.Map<String, String> environment() {
+            java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
+            environment.put("DATABASE_URL", url);
+            environment.put("DATABASE_USERNAME", username);
+            environment.put("DATABASE_PASSWORD", password);
+            environment.put("DATABASE_MIGRATION_USERNAME", migrationUsername);
+            environment.put("DATABASE_MIGRATION_PASSWORD", migrationPassword);
+            return environment;
+        }
+
+        /** The same database, the application logging in as another role. */
+        public Database withApplicationRole(String role, String rolePassword) {
+            return new Database(url, role, rolePassword, migrationUsername, migrationPassword, adminUsername,
+                    adminPassword);
+        }
+
+        /** Where application.yaml reads each environment variable of {@link #environment()}. */
+        private static String property(String environmentVariable) {
+            return switch (environmentVariable) {
+                case "DATABASE_URL" -> "spring.datasource.url";
+                case "DATABASE_USERNAME" -> "spring.datasource.username";
+                case "DATABASE_PASSWORD" -> "spring.datasource.password";
+                case "DATABASE_MIGRATION_USERNAME" -> "spring.flyway.user";
+                case "DATABASE_MIGRATION_PASSWORD" -> "spring.flyway.password";
+                default -> throw new IllegalArgumentException(environmentVariable);
+            };
         }
     }
 }

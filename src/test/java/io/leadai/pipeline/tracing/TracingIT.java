@@ -52,6 +52,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -96,8 +97,13 @@ class TracingIT {
     @LocalServerPort
     int port;
 
-    @Autowired
+    /** What the pipeline stored, every tenant's rows. */
     JdbcTemplate jdbc;
+
+    @Autowired
+    void adminJdbc(Environment environment) {
+        jdbc = TestInfrastructure.adminJdbc(environment);
+    }
 
     private final WireMockServer ai = TestInfrastructure.aiServices();
 
