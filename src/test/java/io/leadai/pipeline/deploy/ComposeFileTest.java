@@ -77,8 +77,18 @@ class ComposeFileTest {
         service(url.group(1));
         assertThat(url.group(2)).isEqualTo("5432");
         assertThat(url.group(3)).isEqualTo(postgres.get("POSTGRES_DB"));
-        assertThat(app.get("DATABASE_USERNAME")).isEqualTo(postgres.get("POSTGRES_USER"));
-        assertThat(app.get("DATABASE_PASSWORD")).isEqualTo(postgres.get("POSTGRES_PASSWORD"));
+        // Flyway as the owner (the superuser here), the application as the login the init script creates
+        assertThat(app.get("DATABASE_MIGRATION_USERNAME")).isEqualTo(postgres.get("POSTGRES_USER"));
+        assertThat(app.get("DATABASE_MIGRATION_PASSWORD")).isEqualTo(postgres.get("POSTGRES_PASSWORD"));
+        assertThat(app.get("DATABASE_USERNAME")).isEqualTo(postgres.get("APP_DATABASE_USERNAME"))
+                .isNotEqualTo(postgres.get("POSTGRES_USER"));
+        assertThat(app.get("DATABASE_PASSWORD")).isEqualTo(postgres.get("APP_DATABASE_PASSWORD"));
+        @SuppressWarnings("unchecked")
+        List<String> volumes = (List<String>) service("postgres").get("volumes");
+        String init = volumes.stream().filter(v -> v.contains("/docker-entrypoint-initdb.d/")).findFirst().orElseThrow();
+        String script = Files.readString(Path.of(init.substring(0, init.indexOf(':'))));
+        assertThat(script).contains("$APP_DATABASE_USERNAME", "$APP_DATABASE_PASSWORD", "NOINHERIT",
+                "GRANT leadai_pipeline TO");
     }
 
     @Test

@@ -90,13 +90,15 @@ class KubernetesManifestsTest {
                 .containsExactlyInAnyOrderElementsOf(GROUPS);
         for (Map<String, Object> deployment : appWorkloads(resources, "Deployment")) {
             assertThat(env(resources, deployment)).as(name(deployment)).containsEntry("DATABASE_MIGRATE", "false")
-                    .doesNotContainKey("MIGRATE_ONLY");
+                    // the owner's credentials are the migration's alone
+                    .doesNotContainKeys("MIGRATE_ONLY", "DATABASE_MIGRATION_USERNAME", "DATABASE_MIGRATION_PASSWORD");
         }
         List<Map<String, Object>> jobs = appWorkloads(resources, "Job");
         assertThat(jobs).hasSize(1);
         Map<String, String> jobEnv = env(resources, jobs.get(0));
+        // Flyway as the owner; of the application's role only its name, which the migrations grant to
         assertThat(jobEnv).containsEntry("MIGRATE_ONLY", "true").containsKeys("DATABASE_URL", "DATABASE_USERNAME",
-                "DATABASE_PASSWORD");
+                "DATABASE_MIGRATION_USERNAME", "DATABASE_MIGRATION_PASSWORD").doesNotContainKey("DATABASE_PASSWORD");
         // the same release migrates that runs
         Set<Object> images = appWorkloads(resources, null).stream()
                 .map(w -> appContainer(w).get("image")).collect(Collectors.toSet());
