@@ -348,6 +348,8 @@ class EnrichmentIT extends PipelineIntegrationTest {
         assertThat(result.get("source_topic").asText()).isEqualTo("ai.process.request");
         String eventId = result.get("source_event_id").asText();
         assertThat(api().get("/kafka/test/" + eventId).json()).isEqualTo(result);
+        // the result is its tenant's: asked for as another tenant, it is not there
+        assertThat(api().get("/kafka/test/" + eventId + "?tenant_id=someone-else").status()).isEqualTo(404);
     }
 
     @Test
