@@ -44,6 +44,12 @@ public class ApiErrors {
             message.setHeader("Retry-After", RETRY_AFTER_SECONDS);
         }
         message.setBody(objectMapper.writeValueAsString(error.body()));
+        // a failed operation commits nothing of its transaction; and a rollback that fails too (the connection
+        // lost with the database) must not turn this answer into a bare 500: rollback-only-last rolls back and
+        // keeps the handled answer
+        if (exchange.isTransacted()) {
+            exchange.setRollbackOnlyLast(true);
+        }
     }
 
     ApiException classify(Throwable failure, String routeId) {
