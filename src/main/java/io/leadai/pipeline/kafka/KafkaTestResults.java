@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadai.pipeline.api.ApiException;
 import io.leadai.pipeline.config.AppProperties;
+import io.leadai.pipeline.lead.LeadIntake;
 import io.leadai.pipeline.outbox.OutboxRow;
+import io.leadai.pipeline.security.AuthenticatedTenant;
 import org.apache.camel.Header;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Variable;
@@ -39,7 +41,7 @@ public class KafkaTestResults {
     public JsonNode await(@Variable("event") OutboxRow event) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            JsonNode result = find(event.eventId());
+            JsonNode result = find(event.eventId(), event.tenantId());
             if (result != null || System.nanoTime() - deadline >= 0) {
                 return result;
             }
@@ -47,24 +49,25 @@ public class KafkaTestResults {
         }
     }
 
-    /** {@code GET /kafka/test/{event_id}}: the stored result, 404 while there is none. */
-    public JsonNode get(@Header("event_id") String eventId) {
+    /** {@code GET /kafka/test/{event_id}}: the caller's tenant's stored result, 404 while there is none. */
+    public JsonNode get(@Header("event_id") String eventId, @Variable(AuthenticatedTenant.VARIABLE) String tenantId) {
+        String tenant = LeadIntake.tenantId(tenantId);
         UUID id;
         try {
             id = UUID.fromString(eventId);
         } catch (RuntimeException e) {
             throw ApiException.badField("event_id", "must be a UUID");
         }
-        JsonNode result = find(id);
+        JsonNode result = find(id, tenant);
         if (result == null) {
             throw ApiException.notFound("result", "event_id", "no result for this request (yet)");
         }
         return result;
     }
 
-    private JsonNode find(UUID eventId) {
-        List<?> rows = routes.requestBody("direct:find-ai-result", Map.of("source_event_id", eventId.toString()),
-                List.class);
+    private JsonNode find(UUID eventId, String tenantId) {
+        List<?> rows = routes.requestBody("direct:find-ai-result",
+                Map.of("source_event_id", eventId.toString(), "tenant_id", tenantId), List.class);
         if (rows == null || rows.isEmpty()) {
             return null;
         }
