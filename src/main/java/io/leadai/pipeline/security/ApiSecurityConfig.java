@@ -12,6 +12,7 @@ import io.leadai.pipeline.api.ServletErrors;
 import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
@@ -42,6 +43,8 @@ import org.springframework.security.web.context.RequestAttributeSecurityContextR
  * metrics) is not matched here and stays open.
  */
 @Configuration(proxyBeanMethods = false)
+// an instance without a web server (a writer or enricher run without one) has no API to protect
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 public class ApiSecurityConfig {
 
     private static final Logger log = LoggerFactory.getLogger(ApiSecurityConfig.class);
