@@ -3,9 +3,12 @@ package io.leadai.pipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
+import io.leadai.pipeline.security.ApiKeys;
 import io.leadai.pipeline.testinfra.TestInfrastructure;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.springframework.boot.SpringApplication;
@@ -19,13 +22,17 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  *
  * <p>Options, as environment variables: {@code SERVER_PORT} (8080), {@code MANAGEMENT_PORT} (8081),
  * {@code LOCAL_KAFKA_PORT} (9092), {@code LOCAL_POSTGRES_PORT} (5433), {@code LOCAL_KEEP_DATA=true} keeps the
- * database in {@code .data/} between runs (Kafka starts empty each time; unpublished outbox rows are sent again).
+ * database in {@code .data/} between runs (Kafka starts empty each time; unpublished outbox rows are sent again),
+ * {@code LOCAL_API_KEY} the demo tenant's API key (a random one otherwise; the banner shows it).
  *
  * <p>The routes come from {@code routes/} of the working tree, and a saved route file replaces its running
  * routes (Camel route reload; {@code ROUTES_RELOAD_ENABLED=false} turns that off). With
  * {@code ROUTES_INCLUDE_PATTERN} set, the routes come from there and are not reloaded.
  */
 public final class LocalPipeline {
+
+    /** The tenant of the local run's API key. */
+    static final String DEMO_TENANT = "demo";
 
     private LocalPipeline() {
     }
@@ -60,6 +67,9 @@ public final class LocalPipeline {
         arguments.add("--spring.flyway.password=" + database.migrationPassword());
         // the reference intent and entity services, in this process, on their own port
         arguments.add("--referenceai.enabled=true");
+        // the demo tenant and its API key; the application is given only the key's hash (docs/security.md)
+        String apiKey = System.getenv().getOrDefault("LOCAL_API_KEY", randomApiKey());
+        arguments.add("--app.security.api-keys=" + DEMO_TENANT + ":" + ApiKeys.hash(apiKey));
         Path routes = Path.of("routes").toAbsolutePath();
         boolean reload = System.getenv("ROUTES_INCLUDE_PATTERN") == null
                 && Boolean.parseBoolean(System.getenv().getOrDefault("ROUTES_RELOAD_ENABLED", "true"));
@@ -102,14 +112,23 @@ public final class LocalPipeline {
                   Kafka         %s
                   PostgreSQL    %s  (user %s, password %s)%s
                   Routes        %s
-                Try:  curl -X POST %s/kafka/test -H "Content-Type: application/json" -d '{"text":"I want to buy 2 laptops"}'
+                  API key       %s  (tenant %s; header X-API-Key)
+                Try:  export API_KEY=%s
+                      curl -X POST %s/kafka/test -H "X-API-Key: $API_KEY" -H "Content-Type: application/json" -d '{"text":"I want to buy 2 laptops"}'
                 Ctrl-C stops everything.
 
                 """, base, base, management, management, base, context.getEnvironment().getProperty("ai.intent.url"),
                 context.getEnvironment().getProperty("ai.entity.url"), kafka.getBrokersAsString(), database.url(),
                 // the superuser, who sees every tenant's rows (the application's role sees one per transaction)
                 database.adminUsername(), database.adminPassword(), keepData ? "\n  Data kept in  .data/postgres" : "",
-                routesShown, base);
+                routesShown, apiKey, DEMO_TENANT, apiKey, base);
+    }
+
+    /** 256 random bits, URL-safe: what docs/security.md tells operators to hand out. */
+    private static String randomApiKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
     }
 
     private static int intOption(String name, int fallback) {

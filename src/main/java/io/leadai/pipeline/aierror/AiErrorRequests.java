@@ -12,6 +12,7 @@ import io.leadai.pipeline.api.FieldProblem;
 import io.leadai.pipeline.config.AppProperties;
 import io.leadai.pipeline.lead.Accepted;
 import io.leadai.pipeline.lead.LeadIntake;
+import io.leadai.pipeline.security.AuthenticatedTenant;
 import io.leadai.pipeline.tracing.Traces;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -32,7 +33,8 @@ public class AiErrorRequests {
     }
 
     /** Parameters of select-ai-errors.sql. */
-    public Map<String, Object> listQuery(@Header("tenant_id") String tenantId, @Header("limit") String limit) {
+    public Map<String, Object> listQuery(@Variable(AuthenticatedTenant.VARIABLE) String tenantId,
+                                         @Header("limit") String limit) {
         Map<String, Object> query = new HashMap<>();
         query.put("tenant_id", LeadIntake.tenantId(tenantId));
         query.put("limit", LeadIntake.pageSize(limit, app.api()));
@@ -40,7 +42,8 @@ public class AiErrorRequests {
     }
 
     /** Parameters of replay-ai-error.sql: the replayed event leaves the outbox in the trace of this request. */
-    public Map<String, Object> lookup(@Header("error_id") String errorId, @Header("tenant_id") String tenantId,
+    public Map<String, Object> lookup(@Header("error_id") String errorId,
+                                      @Variable(AuthenticatedTenant.VARIABLE) String tenantId,
                                       Exchange exchange) {
         Map<String, Object> key = new HashMap<>(traces.current(exchange).parameters());
         key.put("tenant_id", LeadIntake.tenantId(tenantId));

@@ -24,9 +24,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class JsonRequests {
 
-    /** Fields the server owns: sending one is a mass-assignment attempt, refused by name. */
-    static final Set<String> SERVER_OWNED = Set.of("lead_id", "status", "intent", "confidence", "entities",
-            "enriched_at", "created_at", "updated_at", "message_id", "event_id");
+    /**
+     * Fields the server owns (ids, states, enrichment, timestamps of leads, messages, events and dead letters):
+     * sending one is a mass-assignment attempt, refused with 400 by name and never applied. The schemas in
+     * {@code schemas/api/} close their objects ({@code additionalProperties: false}) and declare none of these.
+     */
+    public static final Set<String> SERVER_OWNED = Set.of("lead_id", "status", "intent", "confidence", "entities",
+            "enrichment", "enriched_at", "created_at", "updated_at", "message_id", "event_id", "event_type",
+            "occurred_at", "topic", "error_id", "replayed_at", "source_event_id", "processed_at");
 
     private final ObjectReader reader;
     private final JsonSchemas schemas;

@@ -3,8 +3,6 @@ package io.leadai.pipeline.api;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
@@ -51,13 +49,10 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
     }
 
     private void refuse(HttpServletResponse response) throws IOException {
-        ErrorBody body = new ErrorBody("request body too large",
-                List.of(new FieldProblem("body", "must be at most " + maxBytes + " bytes")));
-        response.setStatus(413);
-        response.setContentType("application/json");
         // the rest of an oversized body is not worth reading: close the connection after answering
         response.setHeader("Connection", "close");
-        response.getOutputStream().write(objectMapper.writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
+        ServletErrors.write(response, objectMapper, 413, "request body too large",
+                new FieldProblem("body", "must be at most " + maxBytes + " bytes"));
     }
 
     private static final class BufferedBodyRequest extends HttpServletRequestWrapper {

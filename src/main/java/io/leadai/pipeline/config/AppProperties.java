@@ -47,7 +47,7 @@ public record AppProperties(Kafka kafka, Topics topics, Outbox outbox, Api api, 
                           Duration waitDurationInOpenState, int permittedCallsInHalfOpenState) {
     }
 
-    /** Defaults for {@code POST /kafka/test}, whose body may name only the text. */
-    public record KafkaTest(String defaultTenantId, String defaultBusinessId, Duration resultWait, Duration pollInterval) {
+    /** Defaults for {@code POST /kafka/test}, whose body may name only the text (the tenant is the caller's). */
+    public record KafkaTest(String defaultBusinessId, Duration resultWait, Duration pollInterval) {
     }
 }

@@ -14,14 +14,16 @@ import io.leadai.pipeline.event.AiProcessRequest;
 import io.leadai.pipeline.event.EventIds;
 import io.leadai.pipeline.event.EventJson;
 import io.leadai.pipeline.lead.Accepted;
+import io.leadai.pipeline.lead.LeadIntake;
 import io.leadai.pipeline.outbox.OutboxRow;
+import io.leadai.pipeline.security.AuthenticatedTenant;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
 import org.springframework.stereotype.Component;
 
-/** {@code POST /kafka/test}: the original system's smoke test, an ai.process.request for a bare text. */
+/** {@code POST /kafka/test}: the original system's smoke test, an ai.process.request for a bare text of the caller's tenant. */
 @Component("kafkaTestRequests")
 public class KafkaTestRequests {
 
@@ -38,11 +40,13 @@ public class KafkaTestRequests {
     }
 
     /** The event to publish, keyed by its own event_id (there is no lead); its ids go into the request's log lines. */
-    public OutboxRow request(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType, Exchange exchange) {
+    public OutboxRow request(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType,
+                             @Variable(AuthenticatedTenant.VARIABLE) String tenantId, Exchange exchange) {
         ObjectNode json = jsonRequests.read(body, contentType, "kafka-test");
+        String tenant = AuthenticatedTenant.check(LeadIntake.tenantId(tenantId), textOr(json, "tenant_id", null));
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         AiProcessRequest event = new AiProcessRequest(UUID.randomUUID(), AiProcessRequest.TYPE, now.toInstant(),
-                textOr(json, "tenant_id", app.kafkaTest().defaultTenantId()),
+                tenant,
                 textOr(json, "business_id", app.kafkaTest().defaultBusinessId()),
                 json.get("text").asText(), null);
         new EventIds(event.eventId(), null, event.tenantId()).applyTo(exchange);

@@ -12,6 +12,7 @@ import io.leadai.pipeline.api.ApiException;
 import io.leadai.pipeline.config.AppProperties;
 import io.leadai.pipeline.lead.LeadIntake;
 import io.leadai.pipeline.outbox.OutboxRow;
+import io.leadai.pipeline.security.AuthenticatedTenant;
 import org.apache.camel.Header;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Variable;
@@ -28,14 +29,12 @@ public class KafkaTestResults {
     private final ObjectMapper objectMapper;
     private final Duration wait;
     private final Duration pollInterval;
-    private final String defaultTenantId;
 
     public KafkaTestResults(ProducerTemplate routes, ObjectMapper objectMapper, AppProperties app) {
         this.routes = routes;
         this.objectMapper = objectMapper;
         this.wait = app.kafkaTest().resultWait();
         this.pollInterval = app.kafkaTest().pollInterval();
-        this.defaultTenantId = app.kafkaTest().defaultTenantId();
     }
 
     /** The stored result of the request just published, or null when none came within the wait. */
@@ -50,18 +49,16 @@ public class KafkaTestResults {
         }
     }
 
-    /**
-     * {@code GET /kafka/test/{event_id}}: the stored result, 404 while there is none or when it is another
-     * tenant's. The tenant is the one the request was sent for: {@code tenant_id}, or the default of POST.
-     */
-    public JsonNode get(@Header("event_id") String eventId, @Header("tenant_id") String tenantId) {
+    /** {@code GET /kafka/test/{event_id}}: the caller's tenant's stored result, 404 while there is none. */
+    public JsonNode get(@Header("event_id") String eventId, @Variable(AuthenticatedTenant.VARIABLE) String tenantId) {
+        String tenant = LeadIntake.tenantId(tenantId);
         UUID id;
         try {
             id = UUID.fromString(eventId);
         } catch (RuntimeException e) {
             throw ApiException.badField("event_id", "must be a UUID");
         }
-        JsonNode result = find(id, LeadIntake.tenantId(tenantId == null ? defaultTenantId : tenantId));
+        JsonNode result = find(id, tenant);
         if (result == null) {
             throw ApiException.notFound("result", "event_id", "no result for this request (yet)");
         }

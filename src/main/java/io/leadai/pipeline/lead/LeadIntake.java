@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,6 +21,8 @@ import io.leadai.pipeline.event.EventJson;
 import io.leadai.pipeline.event.LeadCreated;
 import io.leadai.pipeline.event.LeadMessage;
 import io.leadai.pipeline.outbox.OutboxRow;
+import io.leadai.pipeline.security.AuthenticatedTenant;
+import io.leadai.pipeline.security.TenantIds;
 import io.leadai.pipeline.tracing.Traces;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -35,8 +36,6 @@ import org.springframework.stereotype.Component;
  */
 @Component("leadIntake")
 public class LeadIntake {
-
-    private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
 
     private final JsonRequests jsonRequests;
     private final EventJson eventJson;
@@ -52,14 +51,15 @@ public class LeadIntake {
         this.traces = traces;
     }
 
-    /** {@code POST /api/v1/leads}: parameters of insert-lead.sql. */
+    /** {@code POST /api/v1/leads}: parameters of insert-lead.sql; the lead is the caller's tenant's. */
     public Map<String, Object> newLead(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType,
-                                       Exchange exchange) {
+                                       @Variable(AuthenticatedTenant.VARIABLE) String tenantId, Exchange exchange) {
         ObjectNode json = jsonRequests.read(body, contentType, "create-lead");
+        String tenant = AuthenticatedTenant.check(tenantId(tenantId), text(json, "tenant_id"));
         Instant now = now();
         UUID leadId = UUID.randomUUID();
         LeadCreated event = new LeadCreated(UUID.randomUUID(), LeadCreated.TYPE, now,
-                text(json, "tenant_id"), text(json, "business_id"), leadId, text(json, "initial_message"),
+                tenant, text(json, "business_id"), leadId, text(json, "initial_message"),
                 text(json, "source"), text(json, "name"), text(json, "email"), text(json, "phone"));
 
         Map<String, Object> row = new HashMap<>();
@@ -76,7 +76,8 @@ public class LeadIntake {
     }
 
     /** {@code GET /api/v1/leads/{lead_id}} and the other operations on one lead: parameters of select-lead.sql. */
-    public Map<String, Object> lookup(@Header("lead_id") String leadId, @Header("tenant_id") String tenantId,
+    public Map<String, Object> lookup(@Header("lead_id") String leadId,
+                                      @Variable(AuthenticatedTenant.VARIABLE) String tenantId,
                                       Exchange exchange) {
         Map<String, Object> key = new HashMap<>();
         key.put("tenant_id", tenantId(tenantId));
@@ -87,7 +88,8 @@ public class LeadIntake {
 
     /** {@code POST /api/v1/leads/{lead_id}/messages}: the lead to look up, and the message text. */
     public Map<String, Object> newMessage(@Body String body, @Header(Exchange.CONTENT_TYPE) String contentType,
-                                          @Header("lead_id") String leadId, @Header("tenant_id") String tenantId,
+                                          @Header("lead_id") String leadId,
+                                          @Variable(AuthenticatedTenant.VARIABLE) String tenantId,
                                           Exchange exchange) {
         Map<String, Object> key = lookup(leadId, tenantId, exchange);
         ObjectNode json = jsonRequests.read(body, contentType, "add-message");
@@ -138,7 +140,8 @@ public class LeadIntake {
     }
 
     /** {@code GET /api/v1/leads}: parameters of select-lead-page.sql; one row more than the page, to see if more follow. */
-    public Map<String, Object> pageQuery(@Header("tenant_id") String tenantId, @Header("status") String status,
+    public Map<String, Object> pageQuery(@Variable(AuthenticatedTenant.VARIABLE) String tenantId,
+                                         @Header("status") String status,
                                          @Header("limit") String limit, @Header("after") String after,
                                          Exchange exchange) {
         Map<String, Object> query = new HashMap<>();
@@ -209,12 +212,12 @@ public class LeadIntake {
         }
     }
 
-    /** The {@code tenant_id} every operation is scoped by. */
+    /** The {@code tenant_id} every operation is scoped by: the caller's, from its credential. */
     public static String tenantId(String tenantId) {
         if (tenantId == null || tenantId.isEmpty()) {
             throw ApiException.badField("tenant_id", "is required");
         }
-        if (!TENANT_ID.matcher(tenantId).matches()) {
+        if (!TenantIds.isValid(tenantId)) {
             throw ApiException.badField("tenant_id",
                     "must be 1 to 64 letters, digits or . _ : - (starting with a letter or digit)");
         }

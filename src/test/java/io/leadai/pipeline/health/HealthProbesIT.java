@@ -14,6 +14,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.leadai.pipeline.testinfra.ApiClient;
 import io.leadai.pipeline.testinfra.Probes;
 import io.leadai.pipeline.testinfra.RestartablePostgres;
+import io.leadai.pipeline.testinfra.TestCredentials;
 import io.leadai.pipeline.testinfra.TestInfrastructure;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -70,6 +71,7 @@ class HealthProbesIT {
     static void ownKafkaDatabaseAndAiServices(DynamicPropertyRegistry registry) {
         postgres.registerIn(registry);
         TestInfrastructure.ownConsumerGroups(registry, "health");
+        TestCredentials.registerIn(registry);
         registry.add("app.kafka.brokers", () -> "localhost:" + KAFKA_PORT);
         registry.add("app.kafka.partitions", () -> TestInfrastructure.PARTITIONS);
         registry.add("app.kafka.admin-timeout", () -> "1s");

@@ -10,6 +10,7 @@ import io.leadai.pipeline.enrichment.AiFailures;
 import io.leadai.pipeline.enrichment.AiServices;
 import io.leadai.pipeline.testinfra.ApiClient;
 import io.leadai.pipeline.testinfra.Probes;
+import io.leadai.pipeline.testinfra.TestCredentials;
 import io.leadai.pipeline.testinfra.TestInfrastructure;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +41,7 @@ class HealthProbesWithoutEnricherIT {
     static void writerGroupOnly(DynamicPropertyRegistry registry) {
         TestInfrastructure.database("health_writer_it").registerIn(registry);
         TestInfrastructure.ownConsumerGroups(registry, "health-writer");
+        TestCredentials.registerIn(registry);
         registry.add("app.kafka.brokers", TestInfrastructure::kafkaBootstrapServers);
         registry.add("camel.main.routes-include-pattern",
                 () -> "classpath:routes/writer-*.camel.yaml,classpath:routes/shared-*.camel.yaml");

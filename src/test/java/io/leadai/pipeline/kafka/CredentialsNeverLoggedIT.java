@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.leadai.pipeline.LeadAiPipelineApplication;
+import io.leadai.pipeline.security.ApiKeys;
 import io.leadai.pipeline.testinfra.ApiClient;
 import io.leadai.pipeline.testinfra.TestCertificates;
 import io.leadai.pipeline.testinfra.TestInfrastructure;
@@ -26,8 +27,9 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * Credentials come from the environment and never reach the logs: the application started with a Kafka SASL
- * password (SASL_SSL, SCRAM), an SSL keystore password and a database password, Kafka's own logging at INFO
- * (its client configuration dumps included), one API request; none of the values appears in anything logged.
+ * password (SASL_SSL, SCRAM), an SSL keystore password, a database password and an API key's hash, Kafka's own
+ * logging at INFO (its client configuration dumps included), one API request with that API key; none of the
+ * secret values appears in anything logged.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class CredentialsNeverLoggedIT {
@@ -35,6 +37,7 @@ class CredentialsNeverLoggedIT {
     private static final String SASL_PASSWORD = "sasl-Pw-7f3c9e1d2b";
     private static final String KEYSTORE_PASSWORD = "keystore-Pw-91ab4c0e";
     private static final String DATABASE_PASSWORD = "database-Pw-5e8d2a7f";
+    private static final String API_KEY = "api-key-3d9f0b6c71e24a58b1c7e0f4a2d96b3e";
 
     @Test
     void noCredentialAppearsInTheLogs(CapturedOutput output, @TempDir Path dir) throws Exception {
@@ -53,6 +56,7 @@ class CredentialsNeverLoggedIT {
                 "KAFKA_SSL_KEYSTORE_PASSWORD", KEYSTORE_PASSWORD));
         env.put("KAFKA_SSL_KEYSTORE_TYPE", "PKCS12");
         env.putAll(database.environment());
+        env.put("API_KEYS", "acme:" + ApiKeys.hash(API_KEY));
         // the worst case: Kafka's client configuration dumps, which the application normally turns off
         env.put("LOGGING_LEVEL_ORG_APACHE_KAFKA", "INFO");
         StandardEnvironment environment = new StandardEnvironment();
@@ -63,7 +67,7 @@ class CredentialsNeverLoggedIT {
         application.setEnvironment(environment);
         try (ConfigurableApplicationContext context = application.run()) {
             int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-            ApiClient.Response created = new ApiClient(port).postJson("/api/v1/leads",
+            ApiClient.Response created = new ApiClient(port).withApiKey(API_KEY).postJson("/api/v1/leads",
                     "{\"tenant_id\": \"acme\", \"business_id\": \"shop-1\", \"initial_message\": \"2 laptops\"}");
             assertThat(created.status()).as(created.toString()).isEqualTo(201);
         }
@@ -75,7 +79,7 @@ class CredentialsNeverLoggedIT {
         String adminDump = logged.substring(logged.indexOf("AdminClientConfig values:"));
         assertThat(adminDump).contains("security.protocol = SASL_SSL", "sasl.mechanism = SCRAM-SHA-512",
                 "sasl.jaas.config = [hidden]", "ssl.keystore.password = [hidden]");
-        assertThat(logged).doesNotContain(SASL_PASSWORD, KEYSTORE_PASSWORD, DATABASE_PASSWORD);
+        assertThat(logged).doesNotContain(SASL_PASSWORD, KEYSTORE_PASSWORD, DATABASE_PASSWORD, API_KEY);
     }
 
     /** A database whose application role logs in with this password, so the password is the one really in use. */

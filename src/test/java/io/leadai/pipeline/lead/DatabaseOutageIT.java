@@ -9,6 +9,7 @@ import java.util.UUID;
 import io.leadai.pipeline.testinfra.ApiClient;
 import io.leadai.pipeline.testinfra.PrometheusScrape;
 import io.leadai.pipeline.testinfra.RestartablePostgres;
+import io.leadai.pipeline.testinfra.TestCredentials;
 import io.leadai.pipeline.testinfra.TestInfrastructure;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +44,7 @@ class DatabaseOutageIT {
     static void ownDatabase(DynamicPropertyRegistry registry) {
         postgres.registerIn(registry);
         TestInfrastructure.ownConsumerGroups(registry, "database-outage");
+        TestCredentials.registerIn(registry);
         registry.add("app.kafka.brokers", TestInfrastructure::kafkaBootstrapServers);
         registry.add("app.metrics.refresh-interval", () -> "1s");
     }

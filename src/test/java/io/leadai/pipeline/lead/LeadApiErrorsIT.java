@@ -7,14 +7,17 @@ import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Flow;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.leadai.pipeline.api.JsonRequests;
 import io.leadai.pipeline.testinfra.ApiClient;
 import io.leadai.pipeline.testinfra.PipelineIntegrationTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every refused request: its status, a JSON body naming the field, and nothing written. */
 class LeadApiErrorsIT extends PipelineIntegrationTest {
@@ -76,14 +79,41 @@ class LeadApiErrorsIT extends PipelineIntegrationTest {
         assertNothingWritten();
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"status", "lead_id", "intent"})
-    void serverOwnedFieldIsRefusedNotApplied(String field) {
-        ApiClient.Response response = api().postJson("/api/v1/leads",
-                validLead(", \"" + field + "\": \"" + (field.equals("lead_id") ? UUID.randomUUID() : "enriched") + "\""));
-        assertThat(response.status()).isEqualTo(400);
+    /** Every field the server owns, sent in each request body the API takes. */
+    static Stream<Arguments> serverOwnedFields() {
+        return JsonRequests.SERVER_OWNED.stream().sorted().flatMap(field -> Stream.of(
+                Arguments.of("lead", field), Arguments.of("message", field), Arguments.of("kafka-test", field)));
+    }
+
+    @ParameterizedTest(name = "{1} in a {0} body")
+    @MethodSource("serverOwnedFields")
+    void serverOwnedFieldIsRefusedNotApplied(String body, String field) {
+        String leadId = body.equals("message")
+                ? api().postJson("/api/v1/leads", validLead("")).json().get("lead_id").asText()
+                : null;
+        Integer outboxBefore = jdbc.queryForObject("SELECT count(*) FROM outbox WHERE tenant_id = ?", Integer.class, tenant);
+        String value = ", \"" + field + "\": \"" + (field.endsWith("_id") ? UUID.randomUUID() : "enriched") + "\"";
+        ApiClient.Response response = switch (body) {
+            case "lead" -> api().postJson("/api/v1/leads", validLead(value));
+            case "message" -> api().postJson("/api/v1/leads/" + leadId + "/messages?tenant_id=" + tenant,
+                    "{\"message_text\": \"hello\"" + value + "}");
+            default -> api().postJson("/kafka/test?tenant_id=" + tenant, "{\"text\": \"hello\"" + value + "}");
+        };
+        assertThat(response.status()).as(response.toString()).isEqualTo(400);
         assertThat(problemFor(response, field).get("problem").asText()).isEqualTo("is set by the server and cannot be sent");
-        assertNothingWritten();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM outbox WHERE tenant_id = ?", Integer.class, tenant))
+                .isEqualTo(outboxBefore);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM lead_messages WHERE tenant_id = ?", Integer.class, tenant))
+                .isZero();
+        if (leadId != null) {
+            // the lead the message was for got none of it (no AI service answers this lead here)
+            java.util.Map<String, Object> lead = jdbc.queryForMap(
+                    "SELECT status, intent FROM leads WHERE lead_id = ?::uuid", leadId);
+            assertThat(lead.get("status")).isNotEqualTo("enriched");
+            assertThat(lead.get("intent")).isNull();
+        } else {
+            assertNothingWritten();
+        }
     }
 
     @Test
@@ -174,7 +204,6 @@ class LeadApiErrorsIT extends PipelineIntegrationTest {
 
     @Test
     void badQueryParametersAre400() {
-        assertThat(problemFor(api().get("/api/v1/leads"), "tenant_id").get("problem").asText()).isEqualTo("is required");
         assertThat(problemFor(api().get("/api/v1/leads?tenant_id=" + tenant + "&limit=1000"), "limit")).isNotNull();
         assertThat(problemFor(api().get("/api/v1/leads?tenant_id=" + tenant + "&status=won"), "status")).isNotNull();
         assertThat(problemFor(api().get("/api/v1/leads?tenant_id=" + tenant + "&after=garbage"), "after")).isNotNull();

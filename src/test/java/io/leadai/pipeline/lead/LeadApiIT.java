@@ -14,6 +14,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadai.pipeline.testinfra.ApiClient;
 import io.leadai.pipeline.testinfra.PipelineIntegrationTest;
+import io.leadai.pipeline.testinfra.TestCredentials;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -181,7 +182,8 @@ class LeadApiIT extends PipelineIntegrationTest {
         JsonNode event = ApiClient.json(records.get(0).value());
         assertThat(event.get("text").asText()).isEqualTo("I want to buy 2 laptops");
         assertThat(event.get("event_type").asText()).isEqualTo("ai.process.request");
-        assertThat(event.get("tenant_id").asText()).isEqualTo("kafka-test");
+        // the caller's tenant: ApiClient's token for a request that names none
+        assertThat(event.get("tenant_id").asText()).isEqualTo(TestCredentials.DEFAULT_TENANT);
         assertThat(event.has("lead_id")).isFalse();
         assertThat(records.get(0).headers().lastHeader("Content-Type")).as("HTTP headers stay out of Kafka").isNull();
     }

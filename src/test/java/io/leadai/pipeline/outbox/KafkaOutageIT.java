@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import io.leadai.pipeline.testinfra.ApiClient;
+import io.leadai.pipeline.testinfra.TestCredentials;
 import io.leadai.pipeline.testinfra.TestInfrastructure;
 import io.leadai.pipeline.testinfra.TestKafka;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -52,6 +53,7 @@ class KafkaOutageIT {
     static void ownKafkaAndDatabase(DynamicPropertyRegistry registry) {
         TestInfrastructure.database("kafka_outage_it").registerIn(registry);
         TestInfrastructure.ownConsumerGroups(registry, "kafka-outage");
+        TestCredentials.registerIn(registry);
         registry.add("app.kafka.brokers", () -> "localhost:" + KAFKA_PORT);
         registry.add("app.kafka.partitions", () -> TestInfrastructure.PARTITIONS);
         // give up on an absent broker quickly, so the relay retries often

@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.leadai.pipeline.testinfra.ApiClient;
+import io.leadai.pipeline.testinfra.TestCredentials;
 import io.leadai.pipeline.testinfra.TestInfrastructure;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ class ReferenceAiPipelineIT {
     @DynamicPropertySource
     static void pipelineWithReferenceServices(DynamicPropertyRegistry registry) throws Exception {
         TestInfrastructure.ownPipeline(registry, "reference-ai", RUN);
+        TestCredentials.registerIn(registry);
         registry.add("referenceai.enabled", () -> true);
         registry.add("referenceai.port", () -> AI_PORT);
         registry.add("ai.intent.url", () -> "http://localhost:" + AI_PORT + "/intent");

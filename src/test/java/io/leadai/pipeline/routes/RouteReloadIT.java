@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.stream.Stream;
 
 import io.leadai.pipeline.testinfra.ApiClient;
+import io.leadai.pipeline.testinfra.TestCredentials;
 import io.leadai.pipeline.testinfra.TestInfrastructure;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,7 @@ class RouteReloadIT {
     @DynamicPropertySource
     static void routesFromAFolderReloadedOnSave(DynamicPropertyRegistry registry) {
         TestInfrastructure.database("route_reload_it").registerIn(registry);
+        TestCredentials.registerIn(registry);
         registry.add("app.kafka.brokers", TestInfrastructure::kafkaBootstrapServers);
         registry.add("camel.main.routes-include-pattern", () -> "file:" + ROUTES + "/*.camel.yaml");
         registry.add("camel.main.routes-reload-enabled", () -> true);

@@ -47,6 +47,10 @@ public final class ApplicationProcess implements AutoCloseable {
      */
     public static ApplicationProcess start(Map<String, String> environment, List<String> jvmOptions, Path log) {
         Map<String, String> env = new HashMap<>(environment);
+        // ApiClient's tokens are accepted, unless the caller configures credentials itself
+        if (env.keySet().stream().noneMatch(name -> name.startsWith("JWT_") || name.startsWith("API_KEYS"))) {
+            TestCredentials.environment().forEach(env::putIfAbsent);
+        }
         int serverPort = Integer.parseInt(env.computeIfAbsent("SERVER_PORT",
                 k -> Integer.toString(TestInfrastructure.freePort())));
         int managementPort = Integer.parseInt(env.computeIfAbsent("MANAGEMENT_PORT",

@@ -34,6 +34,8 @@ public abstract class PipelineIntegrationTest {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.database("pipeline_it").registerIn(registry);
+        // ApiClient's tokens are accepted (tenant from the token)
+        TestCredentials.registerIn(registry);
         registry.add("app.kafka.brokers", TestInfrastructure::kafkaBootstrapServers);
         registry.add("app.kafka.partitions", () -> TestInfrastructure.PARTITIONS);
         TestInfrastructure.ownConsumerGroups(registry, "pipeline-it");

@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.leadai.pipeline.testinfra.ApiClient;
+import io.leadai.pipeline.testinfra.TestCredentials;
 import io.leadai.pipeline.testinfra.TestInfrastructure;
 import io.leadai.pipeline.testinfra.TestKafka;
 import io.opentelemetry.api.common.AttributeKey;
@@ -110,6 +111,7 @@ class TracingIT {
     @DynamicPropertySource
     static void pipeline(DynamicPropertyRegistry registry) throws Exception {
         TestInfrastructure.ownPipeline(registry, "tracing", RUN);
+        TestCredentials.registerIn(registry);
         registry.add("ai.intent.url", () -> TestInfrastructure.aiServices().baseUrl() + "/intent");
         registry.add("ai.entity.url", () -> TestInfrastructure.aiServices().baseUrl() + "/entities");
         servicesAnswer(TestInfrastructure.aiServices(), RUN);
