@@ -55,11 +55,24 @@ public class JsonRequests {
     }
 
     private static void requireJsonContentType(String contentType) {
-        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        if (!mediaType.equals("application/json")) {
+        String[] parts = contentType == null ? new String[] {""} : contentType.split(";", 2);
+        String mediaType = parts[0].trim().toLowerCase(Locale.ROOT);
+        if (!mediaType.equals("application/json") || parts.length > 1 && !utf8Charset(parts[1])) {
             throw new ApiException(415, "unsupported media type", List.of(new FieldProblem("Content-Type",
-                    "must be application/json, was " + (contentType == null ? "absent" : "'" + contentType + "'"))));
+                    "must be application/json in UTF-8, was " + (contentType == null ? "absent" : "'" + contentType + "'"))));
         }
+    }
+
+    /** JSON is UTF-8 (RFC 8259); a body declared in another charset would be read as other text than sent. */
+    private static boolean utf8Charset(String parameters) {
+        for (String parameter : parameters.split(";")) {
+            String[] pair = parameter.split("=", 2);
+            if (pair[0].trim().equalsIgnoreCase("charset")
+                    && (pair.length < 2 || !pair[1].trim().replace("\"", "").equalsIgnoreCase("utf-8"))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private JsonNode parse(String body) {

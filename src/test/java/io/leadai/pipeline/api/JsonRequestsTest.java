@@ -75,4 +75,24 @@ class JsonRequestsTest {
         assertThatThrownBy(() -> requests.read("{\"text\": \"a\"}", "application/jsonx", "kafka-test"))
                 .isInstanceOf(ApiException.class);
     }
+
+    @Test
+    void charsetOtherThanUtf8Is415() {
+        for (String type : new String[] {"application/json; charset=ISO-8859-1", "application/json; charset=",
+                "application/json;charset=nope"}) {
+            ApiException e = refusal(() -> requests.read("{\"text\": \"a\"}", type, "kafka-test"));
+            assertThat(e.status()).as(type).isEqualTo(415);
+        }
+        assertThat(read("{\"text\": \"a\"}", "application/json; charset=\"utf-8\"", "kafka-test")).isNotNull();
+    }
+
+    @Test
+    void bodiesThatAreNotUtf8AreFoundByTheBodyFilter() {
+        assertThat(RequestBodyLimitFilter.utf8Problem("{\"text\": \"\u00e9\ud83d\ude00\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isNull();
+        for (byte[] bad : new byte[][] {{'"', (byte) 0xC3, 0x28}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                {(byte) 0xE9}}) {
+            assertThat(RequestBodyLimitFilter.utf8Problem(bad)).startsWith("is not valid UTF-8");
+        }
+    }
 }
