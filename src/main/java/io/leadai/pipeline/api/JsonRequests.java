@@ -8,6 +8,7 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -32,7 +33,9 @@ public class JsonRequests {
     private final JsonSchemas schemas;
 
     public JsonRequests(ObjectMapper objectMapper, JsonSchemas schemas) {
-        this.reader = objectMapper.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+        // one JSON value and nothing after it: "{...} garbage" or "{...}{...}" is not a body we can read one way
+        this.reader = objectMapper.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.schemas = schemas;
     }
 

@@ -77,6 +77,14 @@ class JsonRequestsTest {
     }
 
     @Test
+    void trailingContentAfterTheObjectIsMalformed() {
+        for (String body : new String[] {"{\"text\": \"a\"} garbage", "{\"text\": \"a\"}{\"text\": \"b\"}"}) {
+            ApiException e = refusal(() -> requests.read(body, "application/json", "kafka-test"));
+            assertThat(e.body().error()).as(body).isEqualTo("malformed JSON");
+        }
+    }
+
+    @Test
     void charsetOtherThanUtf8Is415() {
         for (String type : new String[] {"application/json; charset=ISO-8859-1", "application/json; charset=",
                 "application/json;charset=nope"}) {
