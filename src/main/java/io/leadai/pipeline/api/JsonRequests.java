@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.ValidationMessage;
 import io.leadai.pipeline.schema.JsonSchemas;
+import io.leadai.pipeline.schema.StorableText;
 import org.springframework.stereotype.Component;
 
 /**
@@ -53,6 +54,10 @@ public class JsonRequests {
                 .toList();
         if (!problems.isEmpty()) {
             throw ApiException.badRequest("invalid request body", problems);
+        }
+        StorableText.Problem unstorable = StorableText.firstProblem(node);
+        if (unstorable != null) {
+            throw ApiException.badField(unstorable.field(), unstorable.problem());
         }
         return (ObjectNode) node;
     }

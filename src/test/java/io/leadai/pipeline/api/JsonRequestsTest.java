@@ -85,6 +85,17 @@ class JsonRequestsTest {
     }
 
     @Test
+    void textTheDatabaseCannotStoreIsRefusedByField() {
+        ApiException nul = refusal(() -> requests.read("{\"text\": \"a\\u0000b\"}", "application/json", "kafka-test"));
+        assertThat(nul.body().details()).containsExactly(new FieldProblem("text", "must not contain NUL characters"));
+        ApiException surrogate = refusal(() -> requests.read("{\"text\": \"a\\ud83d b\"}", "application/json", "kafka-test"));
+        assertThat(surrogate.body().details().get(0).field()).isEqualTo("text");
+        // a whole pair is an emoji, and fine
+        assertThat(read("{\"text\": \"a \\ud83d\\ude00\"}", "application/json", "kafka-test").get("text").asText())
+                .isEqualTo("a \ud83d\ude00");
+    }
+
+    @Test
     void charsetOtherThanUtf8Is415() {
         for (String type : new String[] {"application/json; charset=ISO-8859-1", "application/json; charset=",
                 "application/json;charset=nope"}) {
