@@ -96,6 +96,13 @@ class JsonRequestsTest {
     }
 
     @Test
+    void identifiersEndAtTheirLastCharacterNotBeforeAFinalNewline() {
+        ApiException e = refusal(() -> requests.read("{\"text\": \"a\", \"tenant_id\": \"acme\\n\"}",
+                "application/json", "kafka-test"));
+        assertThat(e.body().details()).extracting(FieldProblem::field).containsExactly("tenant_id");
+    }
+
+    @Test
     void charsetOtherThanUtf8Is415() {
         for (String type : new String[] {"application/json; charset=ISO-8859-1", "application/json; charset=",
                 "application/json;charset=nope"}) {
