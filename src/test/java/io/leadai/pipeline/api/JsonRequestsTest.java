@@ -113,6 +113,16 @@ class JsonRequestsTest {
     }
 
     @Test
+    void pathIdsAreCanonicalUuids() {
+        assertThat(PathIds.uuid("0F8FAD5B-D9CB-469F-A165-70867728950E", "lead_id").toString())
+                .isEqualTo("0f8fad5b-d9cb-469f-a165-70867728950e");
+        for (String id : new String[] {"1-1-1-1-1", "0f8fad5bd9cb469fa16570867728950e", "{0f8fad5b-d9cb-469f-a165-70867728950e}"}) {
+            assertThat(refusal(() -> PathIds.uuid(id, "lead_id")).body().details())
+                    .containsExactly(new FieldProblem("lead_id", "must be a UUID"));
+        }
+    }
+
+    @Test
     void bodiesThatAreNotUtf8AreFoundByTheBodyFilter() {
         assertThat(RequestBodyLimitFilter.utf8Problem("{\"text\": \"\u00e9\ud83d\ude00\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
                 .isNull();
