@@ -5,6 +5,7 @@ import io.leadai.pipeline.config.AppProperties;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -22,6 +23,12 @@ public class ApiHttpConfig {
         registration.addUrlPatterns("/api/*", "/kafka/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
+    }
+
+    /** Every JSON the application writes escapes markup characters (see {@link HtmlSafeJson}). */
+    @Bean
+    Jackson2ObjectMapperBuilderCustomizer htmlSafeJson() {
+        return builder -> builder.postConfigurer(mapper -> mapper.getFactory().setCharacterEscapes(new HtmlSafeJson()));
     }
 
     /**
