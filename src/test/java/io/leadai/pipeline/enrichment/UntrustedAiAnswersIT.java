@@ -61,7 +61,9 @@ class UntrustedAiAnswersIT extends PipelineIntegrationTest {
                 new Case("script", "{\"intent\": \"<script>alert(1)</script>\", \"confidence\": 0.5}",
                         "{\"entities\": [{\"type\": \"<b>x</b>\", \"value\": \"<img src=x onerror=alert(1)>\"}]}"),
                 new Case("object as value", PURCHASE,
-                        "{\"entities\": [{\"type\": \"product\", \"value\": {\"a\": {\"b\": [1, 2]}}}]}"));
+                        "{\"entities\": [{\"type\": \"product\", \"value\": {\"a\": {\"b\": [1, 2]}}}]}"),
+                // answered with response headers named like the route's own (see stub): they must not drop a part
+                new Case("route headers", PURCHASE, LAPTOPS));
         Map<Case, String> unreadable = new LinkedHashMap<>();
         unreadable.put(new Case("confidence as text", "{\"intent\": \"purchase\", \"confidence\": \"0.93\"}", LAPTOPS), "confidence");
         unreadable.put(new Case("entities as object", PURCHASE,
@@ -154,9 +156,20 @@ class UntrustedAiAnswersIT extends PipelineIntegrationTest {
         assertThat(enrichment(leads.get(bounded.get(4))).get("entities").get(0).get("value").asText())
                 .isEqualTo("{\"a\":{\"b\":[1,2]}}");
         assertThat(truncated(leads.get(bounded.get(4)))).isEmpty();
+
+        JsonNode headers = enrichment(leads.get(bounded.get(5)));
+        assertThat(headers.get("intent").asText()).isEqualTo("purchase");
+        assertThat(headers.get("entities").toString()).isEqualTo("[{\"type\":\"product\",\"value\":\"laptop\"}]");
+        assertThat(truncated(leads.get(bounded.get(5)))).isEmpty();
     }
 
     private void stub(Case c) {
+        if (c.name().equals("route headers")) {
+            ai.stub(ai.request("/intent", c.tag()).willReturn(okJsonOrRaw(c.intent())
+                    .withHeader("ai_skipped", "intent").withHeader("ai_part", "entities")));
+            ai.stub(ai.request("/entities", c.tag()).willReturn(okJsonOrRaw(c.entities()).withHeader("ai_truncated", "x")));
+            return;
+        }
         ai.stub(ai.request("/intent", c.tag()).willReturn(okJsonOrRaw(c.intent())));
         ai.stub(ai.request("/entities", c.tag()).willReturn(okJsonOrRaw(c.entities())));
     }
