@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import io.leadai.pipeline.api.ApiException;
 import io.leadai.pipeline.api.FieldProblem;
+import io.leadai.pipeline.api.PathIds;
 import io.leadai.pipeline.config.AppProperties;
 import io.leadai.pipeline.lead.Accepted;
 import io.leadai.pipeline.lead.LeadIntake;
@@ -47,11 +48,7 @@ public class AiErrorRequests {
                                       Exchange exchange) {
         Map<String, Object> key = new HashMap<>(traces.current(exchange).parameters());
         key.put("tenant_id", LeadIntake.tenantId(tenantId));
-        try {
-            key.put("error_id", UUID.fromString(errorId));
-        } catch (RuntimeException e) {
-            throw ApiException.badField("error_id", "must be a UUID");
-        }
+        key.put("error_id", PathIds.uuid(errorId, "error_id"));
         return key;
     }
 

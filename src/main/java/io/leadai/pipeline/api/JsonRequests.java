@@ -8,6 +8,7 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.ValidationMessage;
 import io.leadai.pipeline.schema.JsonSchemas;
+import io.leadai.pipeline.schema.StorableText;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,7 +39,9 @@ public class JsonRequests {
     private final JsonSchemas schemas;
 
     public JsonRequests(ObjectMapper objectMapper, JsonSchemas schemas) {
-        this.reader = objectMapper.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+        // one JSON value and nothing after it: "{...} garbage" or "{...}{...}" is not a body we can read one way
+        this.reader = objectMapper.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.schemas = schemas;
     }
 
@@ -56,15 +60,32 @@ public class JsonRequests {
         if (!problems.isEmpty()) {
             throw ApiException.badRequest("invalid request body", problems);
         }
+        StorableText.Problem unstorable = StorableText.firstProblem(node);
+        if (unstorable != null) {
+            throw ApiException.badField(unstorable.field(), unstorable.problem());
+        }
         return (ObjectNode) node;
     }
 
     private static void requireJsonContentType(String contentType) {
-        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        if (!mediaType.equals("application/json")) {
+        String[] parts = contentType == null ? new String[] {""} : contentType.split(";", 2);
+        String mediaType = parts[0].trim().toLowerCase(Locale.ROOT);
+        if (!mediaType.equals("application/json") || parts.length > 1 && !utf8Charset(parts[1])) {
             throw new ApiException(415, "unsupported media type", List.of(new FieldProblem("Content-Type",
-                    "must be application/json, was " + (contentType == null ? "absent" : "'" + contentType + "'"))));
+                    "must be application/json in UTF-8, was " + (contentType == null ? "absent" : "'" + contentType + "'"))));
         }
+    }
+
+    /** JSON is UTF-8 (RFC 8259); a body declared in another charset would be read as other text than sent. */
+    private static boolean utf8Charset(String parameters) {
+        for (String parameter : parameters.split(";")) {
+            String[] pair = parameter.split("=", 2);
+            if (pair[0].trim().equalsIgnoreCase("charset")
+                    && (pair.length < 2 || !pair[1].trim().replace("\"", "").equalsIgnoreCase("utf-8"))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private JsonNode parse(String body) {

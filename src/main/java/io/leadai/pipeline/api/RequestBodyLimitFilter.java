@@ -1,8 +1,17 @@
 package io.leadai.pipeline.api;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
@@ -15,8 +24,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses request bodies over the configured size with 413 before any of the body reaches a route.
- * A body without Content-Length (chunked) is read up to the limit and handed on from memory.
+ * Refuses request bodies over the configured size with 413 before any of the body reaches a route, and JSON
+ * bodies that are not UTF-8 with 400: the servlet container would otherwise decode them into other text than
+ * was sent (or fail half-way). A body is read up to the limit and handed on from memory, as bytes and as text.
  */
 public class RequestBodyLimitFilter extends OncePerRequestFilter {
 
@@ -33,26 +43,54 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
-            refuse(response);
+            refuse(response, 413, "request body too large",
+                    new FieldProblem("body", "must be at most " + maxBytes + " bytes"));
             return;
         }
-        if (declared >= 0) {
+        if (declared == 0 || declared < 0 && request.getHeader("Transfer-Encoding") == null) {
             chain.doFilter(request, response);
             return;
         }
         byte[] body = request.getInputStream().readNBytes(maxBytes + 1);
         if (body.length > maxBytes) {
-            refuse(response);
+            refuse(response, 413, "request body too large",
+                    new FieldProblem("body", "must be at most " + maxBytes + " bytes"));
+            return;
+        }
+        String problem = isJson(request.getContentType()) ? utf8Problem(body) : null;
+        if (problem != null) {
+            refuse(response, 400, "malformed JSON", new FieldProblem("body", problem));
             return;
         }
         chain.doFilter(new BufferedBodyRequest(request, body), response);
     }
 
-    private void refuse(HttpServletResponse response) throws IOException {
-        // the rest of an oversized body is not worth reading: close the connection after answering
+    private static boolean isJson(String contentType) {
+        return contentType != null
+                && contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT).equals("application/json");
+    }
+
+    /** Why the bytes are not UTF-8 (overlong forms and encoded surrogates included), or null. */
+    static String utf8Problem(byte[] body) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer bytes = ByteBuffer.wrap(body);
+        try {
+            decoder.decode(bytes);
+            return null;
+        } catch (MalformedInputException e) {
+            return "is not valid UTF-8 (at byte " + bytes.position() + ")";
+        } catch (CharacterCodingException e) {
+            return "is not valid UTF-8";
+        }
+    }
+
+    private void refuse(HttpServletResponse response, int status, String error, FieldProblem problem)
+            throws IOException {
+        // the rest of a refused body is not worth reading: close the connection after answering
         response.setHeader("Connection", "close");
-        ServletErrors.write(response, objectMapper, 413, "request body too large",
-                new FieldProblem("body", "must be at most " + maxBytes + " bytes"));
+        ServletErrors.write(response, objectMapper, status, error, problem);
     }
 
     private static final class BufferedBodyRequest extends HttpServletRequestWrapper {
@@ -71,6 +109,12 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
         @Override
         public long getContentLengthLong() {
             return body.length;
+        }
+
+        /** The body as text: JSON is UTF-8, whatever charset the request declares (JsonRequests refuses others). */
+        @Override
+        public BufferedReader getReader() {
+            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8));
         }
 
         @Override

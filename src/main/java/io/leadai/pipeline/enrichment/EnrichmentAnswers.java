@@ -1,9 +1,12 @@
 package io.leadai.pipeline.enrichment;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -20,6 +23,9 @@ public class EnrichmentAnswers implements AggregationStrategy {
 
     /** Set instead of {@link #PART} by an optional service that failed (ai.&lt;service&gt;.required=false). */
     public static final String SKIPPED = "ai_skipped";
+
+    /** The field of ai.process.result that lists what {@link AiAnswerBounds} cut to size. */
+    public static final String TRUNCATED = "truncated";
 
     @Override
     public Exchange aggregate(Exchange collected, Exchange branch) {
@@ -46,6 +52,12 @@ public class EnrichmentAnswers implements AggregationStrategy {
             throw new IllegalStateException("a multicast branch did not name its part in header " + PART);
         }
         parts.put(part, branch.getMessage().getBody(JsonNode.class));
+        List<?> cuts = branch.getMessage().getHeader(AiAnswerBounds.TRUNCATED, List.class);
+        if (cuts != null && !cuts.isEmpty()) {
+            // every service's cuts in one list, the result's "truncated" field
+            ArrayNode truncated = (ArrayNode) parts.computeIfAbsent(TRUNCATED, k -> JsonNodeFactory.instance.arrayNode());
+            cuts.forEach(cut -> truncated.add(String.valueOf(cut)));
+        }
         target.getMessage().setBody(parts);
         return target;
     }

@@ -24,7 +24,8 @@ import org.springframework.stereotype.Component;
 /**
  * Builds the {@code ai.process.result} of a job from the services' mapped answers, and refuses to publish
  * one that is not a valid result (an AI answer without an intent, say): that is an unreadable answer, and
- * the source event goes to {@code ai.error} instead. Nothing is ever made up.
+ * the source event goes to {@code ai.error} instead. Nothing is ever made up. Each answer was bounded by its
+ * service's route ({@link AiAnswerBounds}); what was cut to size is listed in the result's {@code truncated} field.
  */
 @Component("enrichmentResults")
 public class EnrichmentResults {

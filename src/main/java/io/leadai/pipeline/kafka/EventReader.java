@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.ValidationMessage;
 import io.leadai.pipeline.schema.JsonSchemas;
+import io.leadai.pipeline.schema.StorableText;
 import org.springframework.stereotype.Component;
 
 /** Reads a consumed record's body as JSON valid against its schema, or says for good why it is not. */
@@ -40,6 +41,12 @@ public class EventReader {
         if (!problems.isEmpty()) {
             throw new InvalidEventException("not a valid " + record.topic() + " event: " + problems.stream()
                     .map(ValidationMessage::getMessage).sorted().collect(Collectors.joining("; ")));
+        }
+        // such text would fail its batch's database write again and again: it is this record that is invalid
+        StorableText.Problem unstorable = StorableText.firstProblem(event);
+        if (unstorable != null) {
+            throw new InvalidEventException("not a valid " + record.topic() + " event: " + unstorable.field() + " "
+                    + unstorable.problem());
         }
         return event;
     }

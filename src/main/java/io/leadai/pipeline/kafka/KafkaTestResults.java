@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadai.pipeline.api.ApiException;
+import io.leadai.pipeline.api.PathIds;
 import io.leadai.pipeline.config.AppProperties;
 import io.leadai.pipeline.lead.LeadIntake;
 import io.leadai.pipeline.outbox.OutboxRow;
@@ -52,13 +53,7 @@ public class KafkaTestResults {
     /** {@code GET /kafka/test/{event_id}}: the caller's tenant's stored result, 404 while there is none. */
     public JsonNode get(@Header("event_id") String eventId, @Variable(AuthenticatedTenant.VARIABLE) String tenantId) {
         String tenant = LeadIntake.tenantId(tenantId);
-        UUID id;
-        try {
-            id = UUID.fromString(eventId);
-        } catch (RuntimeException e) {
-            throw ApiException.badField("event_id", "must be a UUID");
-        }
-        JsonNode result = find(id, tenant);
+        JsonNode result = find(PathIds.uuid(eventId, "event_id"), tenant);
         if (result == null) {
             throw ApiException.notFound("result", "event_id", "no result for this request (yet)");
         }

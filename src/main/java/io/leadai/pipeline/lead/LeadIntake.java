@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.leadai.pipeline.api.ApiException;
 import io.leadai.pipeline.api.JsonRequests;
+import io.leadai.pipeline.api.PathIds;
 import io.leadai.pipeline.config.AppProperties;
 import io.leadai.pipeline.event.AiProcessRequest;
 import io.leadai.pipeline.event.EventIds;
@@ -225,11 +226,7 @@ public class LeadIntake {
     }
 
     static UUID leadId(String leadId) {
-        try {
-            return UUID.fromString(leadId);
-        } catch (RuntimeException e) {
-            throw ApiException.badField("lead_id", "must be a UUID");
-        }
+        return PathIds.uuid(leadId, "lead_id");
     }
 
     private static String text(JsonNode json, String field) {

@@ -12,8 +12,11 @@ import java.util.UUID;
  */
 public record PageCursor(Instant createdAt, UUID leadId) {
 
+    private static final long LATEST_MICROS =
+            Instant.parse("9999-12-31T23:59:59Z").getEpochSecond() * 1_000_000L + 999_999L;
+
     public String encode() {
-        long micros = ChronoUnit.MICROS.between(Instant.EPOCH, createdAt);
+        long micros = createdAt.getEpochSecond() * 1_000_000L + createdAt.getNano() / 1_000;
         String raw = micros + "_" + leadId;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.US_ASCII));
     }
@@ -25,7 +28,12 @@ public record PageCursor(Instant createdAt, UUID leadId) {
         if (split < 1) {
             throw new IllegalArgumentException("not a cursor");
         }
-        Instant createdAt = Instant.EPOCH.plus(Long.parseLong(raw.substring(0, split)), ChronoUnit.MICROS);
+        long micros = Long.parseLong(raw.substring(0, split));
+        // a cursor this API handed out is a lead's created_at: never before 1970, nor past what PostgreSQL stores
+        if (micros < 0 || micros > LATEST_MICROS) {
+            throw new IllegalArgumentException("not a cursor");
+        }
+        Instant createdAt = Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
         return new PageCursor(createdAt, UUID.fromString(raw.substring(split + 1)));
     }
 }

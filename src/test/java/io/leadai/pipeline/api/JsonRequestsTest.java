@@ -75,4 +75,60 @@ class JsonRequestsTest {
         assertThatThrownBy(() -> requests.read("{\"text\": \"a\"}", "application/jsonx", "kafka-test"))
                 .isInstanceOf(ApiException.class);
     }
+
+    @Test
+    void trailingContentAfterTheObjectIsMalformed() {
+        for (String body : new String[] {"{\"text\": \"a\"} garbage", "{\"text\": \"a\"}{\"text\": \"b\"}"}) {
+            ApiException e = refusal(() -> requests.read(body, "application/json", "kafka-test"));
+            assertThat(e.body().error()).as(body).isEqualTo("malformed JSON");
+        }
+    }
+
+    @Test
+    void textTheDatabaseCannotStoreIsRefusedByField() {
+        ApiException nul = refusal(() -> requests.read("{\"text\": \"a\\u0000b\"}", "application/json", "kafka-test"));
+        assertThat(nul.body().details()).containsExactly(new FieldProblem("text", "must not contain NUL characters"));
+        ApiException surrogate = refusal(() -> requests.read("{\"text\": \"a\\ud83d b\"}", "application/json", "kafka-test"));
+        assertThat(surrogate.body().details().get(0).field()).isEqualTo("text");
+        // a whole pair is an emoji, and fine
+        assertThat(read("{\"text\": \"a \\ud83d\\ude00\"}", "application/json", "kafka-test").get("text").asText())
+                .isEqualTo("a \ud83d\ude00");
+    }
+
+    @Test
+    void identifiersEndAtTheirLastCharacterNotBeforeAFinalNewline() {
+        ApiException e = refusal(() -> requests.read("{\"text\": \"a\", \"tenant_id\": \"acme\\n\"}",
+                "application/json", "kafka-test"));
+        assertThat(e.body().details()).extracting(FieldProblem::field).containsExactly("tenant_id");
+    }
+
+    @Test
+    void charsetOtherThanUtf8Is415() {
+        for (String type : new String[] {"application/json; charset=ISO-8859-1", "application/json; charset=",
+                "application/json;charset=nope"}) {
+            ApiException e = refusal(() -> requests.read("{\"text\": \"a\"}", type, "kafka-test"));
+            assertThat(e.status()).as(type).isEqualTo(415);
+        }
+        assertThat(read("{\"text\": \"a\"}", "application/json; charset=\"utf-8\"", "kafka-test")).isNotNull();
+    }
+
+    @Test
+    void pathIdsAreCanonicalUuids() {
+        assertThat(PathIds.uuid("0F8FAD5B-D9CB-469F-A165-70867728950E", "lead_id").toString())
+                .isEqualTo("0f8fad5b-d9cb-469f-a165-70867728950e");
+        for (String id : new String[] {"1-1-1-1-1", "0f8fad5bd9cb469fa16570867728950e", "{0f8fad5b-d9cb-469f-a165-70867728950e}"}) {
+            assertThat(refusal(() -> PathIds.uuid(id, "lead_id")).body().details())
+                    .containsExactly(new FieldProblem("lead_id", "must be a UUID"));
+        }
+    }
+
+    @Test
+    void bodiesThatAreNotUtf8AreFoundByTheBodyFilter() {
+        assertThat(RequestBodyLimitFilter.utf8Problem("{\"text\": \"\u00e9\ud83d\ude00\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isNull();
+        for (byte[] bad : new byte[][] {{'"', (byte) 0xC3, 0x28}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                {(byte) 0xE9}}) {
+            assertThat(RequestBodyLimitFilter.utf8Problem(bad)).startsWith("is not valid UTF-8");
+        }
+    }
 }
