@@ -40,6 +40,7 @@ import org.springframework.boot.test.autoconfigure.actuate.observability.AutoCon
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -74,8 +75,13 @@ class AuthenticationIT {
     @LocalManagementPort
     int managementPort;
 
-    @Autowired
+    /** What the application stored, every tenant's rows (the application's own role sees one per transaction). */
     JdbcTemplate jdbc;
+
+    @Autowired
+    void adminJdbc(Environment environment) {
+        jdbc = TestInfrastructure.adminJdbc(environment);
+    }
 
     private StubMapping jwks;
 
