@@ -1,5 +1,6 @@
 package io.leadai.pipeline.enrichment;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +47,7 @@ public class EnrichmentResults {
                             @Variable("started_at") Instant startedAt) {
         Instant processedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         ObjectNode result = objectMapper.createObjectNode();
-        UUID eventId = UUID.randomUUID();
+        UUID eventId = resultEventId(job.get("source_event_id").asText());
         result.put("event_id", eventId.toString());
         for (String field : new String[] {"source_event_id", "source_topic", "tenant_id", "business_id", "lead_id",
                 "message_id", "text"}) {
@@ -63,5 +64,15 @@ public class EnrichmentResults {
         }
         return new OutboxRow(eventId, resultTopic, job.get("key").asText(), job.get("tenant_id").asText(),
                 result.toString(), OffsetDateTime.ofInstant(processedAt, ZoneOffset.UTC));
+    }
+
+    /**
+     * The result's {@code event_id}, derived from its source event's: a redelivered event's result carries the id
+     * of the first, so a consumer of {@code ai.process.result} that deduplicates by {@code event_id} sees it once
+     * (the writer keeps the first row per source event already). It also keeps {@code UUID.randomUUID()}'s shared
+     * {@code SecureRandom}, on which the enricher's workers queued, off the hot path.
+     */
+    static UUID resultEventId(String sourceEventId) {
+        return UUID.nameUUIDFromBytes(("ai.process.result:" + sourceEventId).getBytes(StandardCharsets.UTF_8));
     }
 }

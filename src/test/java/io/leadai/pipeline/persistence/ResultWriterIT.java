@@ -20,11 +20,13 @@ import io.leadai.pipeline.testinfra.ApiClient;
 import io.leadai.pipeline.testinfra.PipelineIntegrationTest;
 import io.leadai.pipeline.testinfra.TestInfrastructure;
 import io.leadai.pipeline.testinfra.TestResults;
+import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 
 class ResultWriterIT extends PipelineIntegrationTest {
@@ -33,6 +35,9 @@ class ResultWriterIT extends PipelineIntegrationTest {
 
     @Value("${app.kafka.groups.writer}")
     String writerGroup;
+
+    @Autowired
+    CamelContext camel;
 
     private TestResults publisher;
     private String tenant;
@@ -101,6 +106,43 @@ class ResultWriterIT extends PipelineIntegrationTest {
         Map<String, Object> lead = jdbc.queryForMap("SELECT intent, enriched_at FROM leads WHERE lead_id = ?", leadId);
         assertThat(lead.get("intent")).isEqualTo("purchase");
         assertThat(((java.sql.Timestamp) lead.get("enriched_at")).toInstant()).isEqualTo(first);
+    }
+
+    @Test
+    void oneBatchWithARepeatedEventAndTwoResultsOfALeadStoresTheFirstAndShowsTheNewest() throws Exception {
+        UUID leadId = createLead();
+        UUID messageId = UUID.fromString(api().postJson("/api/v1/leads/" + leadId + "/messages?tenant_id=" + tenant,
+                "{\"message_text\": \"Can you deliver Friday?\"}").json().get("message_id").asText());
+        UUID repeated = UUID.randomUUID();
+        Instant older = now();
+        Instant newer = older.plusSeconds(5);
+        camel.getRouteController().stopRoute("store-ai-results");
+        try {
+            // all in one partition (one key), so the writer reads them in one batch, in this order
+            publisher.send(RESULTS, leadId.toString(),
+                    TestResults.result(repeated, tenant, leadId, null, "purchase", 0.9, newer));
+            publisher.send(RESULTS, leadId.toString(),
+                    TestResults.result(repeated, tenant, leadId, null, "complaint", 0.7, newer.plusSeconds(1)));
+            publisher.send(RESULTS, leadId.toString(),
+                    TestResults.result(UUID.randomUUID(), tenant, leadId, null, "pricing", 0.6, older));
+            publisher.send(RESULTS, leadId.toString(),
+                    TestResults.result(UUID.randomUUID(), tenant, leadId, messageId, "booking", 0.8, older));
+            publisher.send(RESULTS, leadId.toString(),
+                    TestResults.result(UUID.randomUUID(), tenant, leadId, messageId, "support", 0.8, newer));
+        } finally {
+            camel.getRouteController().startRoute("store-ai-results");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(this::caughtUp);
+
+        assertThat(jdbc.queryForObject("SELECT intent FROM ai_results WHERE source_event_id = ?", String.class,
+                repeated)).isEqualTo("purchase");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM ai_results WHERE lead_id = ?", Integer.class, leadId))
+                .isEqualTo(4);
+        Map<String, Object> lead = jdbc.queryForMap("SELECT intent, enriched_at FROM leads WHERE lead_id = ?", leadId);
+        assertThat(lead.get("intent")).isEqualTo("purchase");
+        assertThat(((java.sql.Timestamp) lead.get("enriched_at")).toInstant()).isEqualTo(newer);
+        assertThat(jdbc.queryForObject("SELECT intent FROM lead_messages WHERE message_id = ?", String.class,
+                messageId)).isEqualTo("support");
     }
 
     @Test
