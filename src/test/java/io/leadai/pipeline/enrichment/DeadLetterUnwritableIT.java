@@ -34,13 +34,25 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext
 class DeadLetterUnwritableIT {
 
-    private static final String DEAD_LETTERS = "ai.error.later-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    private static final String DEAD_LETTERS = "ai.error.later-" + RUN;
+    // lead topics of its own: another test's record on the poison's partition that fails (its stubs gone) holds
+    // the partition back, and the batch read again would dead-letter the poison a second time
+    private static final String LEAD_CREATED = "lead.created." + RUN;
 
     @Value("${app.kafka.groups.enricher}")
     String enricherGroup;
 
     @DynamicPropertySource
-    static void missingDeadLetterTopic(DynamicPropertyRegistry registry) {
+    static void missingDeadLetterTopic(DynamicPropertyRegistry registry) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestInfrastructure.kafkaBootstrapServers()))) {
+            admin.createTopics(List.of(LEAD_CREATED, "lead.message." + RUN, "ai.process.request." + RUN).stream()
+                    .map(t -> new NewTopic(t, TestInfrastructure.PARTITIONS, (short) 1)).toList()).all().get();
+        }
+        registry.add("app.topics.lead-created", () -> LEAD_CREATED);
+        registry.add("app.topics.lead-message", () -> "lead.message." + RUN);
+        registry.add("app.topics.ai-request", () -> "ai.process.request." + RUN);
         TestInfrastructure.database("dead_letter_unwritable_it").registerIn(registry);
         TestInfrastructure.ownConsumerGroups(registry, "dead-letter-unwritable");
         registry.add("app.kafka.brokers", TestInfrastructure::kafkaBootstrapServers);
@@ -60,11 +72,11 @@ class DeadLetterUnwritableIT {
         String key = "unwritable-" + UUID.randomUUID();
         TestKafka kafka = new TestKafka(TestInfrastructure.kafkaBootstrapServers());
         try (TestResults publisher = new TestResults(TestInfrastructure.kafkaBootstrapServers())) {
-            publisher.send("lead.created", key, "not JSON, so a dead letter at once");
+            publisher.send(LEAD_CREATED, key, "not JSON, so a dead letter at once");
         }
-        ConsumerRecord<String, String> poison = kafka.read("lead.created", r -> key.equals(r.key()),
+        ConsumerRecord<String, String> poison = kafka.read(LEAD_CREATED, r -> key.equals(r.key()),
                 found -> !found.isEmpty(), Duration.ofSeconds(10), Duration.ZERO).get(0);
-        TopicPartition partition = new TopicPartition("lead.created", poison.partition());
+        TopicPartition partition = new TopicPartition(LEAD_CREATED, poison.partition());
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 TestInfrastructure.kafkaBootstrapServers()))) {

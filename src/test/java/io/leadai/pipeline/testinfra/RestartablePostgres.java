@@ -53,6 +53,12 @@ public final class RestartablePostgres {
         registry.add("spring.datasource.hikari.connection-timeout", () -> 1000);
     }
 
+    /** A database of its own on this server, for a test that runs the application as a process. */
+    public TestInfrastructure.Database database(String name) {
+        return TestInfrastructure.createDatabase("jdbc:postgresql://localhost:" + port + "/postgres", "postgres",
+                "postgres", name);
+    }
+
     /** Stops the server for good and deletes its data. */
     public void destroy() {
         stop();

@@ -67,7 +67,11 @@ public final class TestInfrastructure {
     public static synchronized com.github.tomakehurst.wiremock.WireMockServer aiServices() {
         if (aiServices == null) {
             aiServices = new com.github.tomakehurst.wiremock.WireMockServer(
-                    com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
+                    com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort()
+                            // stubs opt in to failing a share of their answers by naming it
+                            .extensions(new FlakyAnswers())
+                            // a delayed answer holds a thread: enough for two services times the enricher's parallelism
+                            .containerThreads(100));
             aiServices.start();
             Runtime.getRuntime().addShutdownHook(new Thread(aiServices::stop, "stop-wiremock"));
         }
@@ -316,6 +320,11 @@ public final class TestInfrastructure {
                 case "DATABASE_MIGRATION_PASSWORD" -> "spring.flyway.password";
                 default -> throw new IllegalArgumentException(environmentVariable);
             };
+        }
+
+        /** The same, as the packaged application reads it ({@link ApplicationProcess}). */
+        public java.util.Map<String, String> environment() {
+            return java.util.Map.of("DATABASE_URL", url, "DATABASE_USERNAME", username, "DATABASE_PASSWORD", password);
         }
     }
 }
