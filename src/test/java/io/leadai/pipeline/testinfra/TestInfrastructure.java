@@ -321,10 +321,5 @@ public final class TestInfrastructure {
                 default -> throw new IllegalArgumentException(environmentVariable);
             };
         }
-
-        /** The same, as the packaged application reads it ({@link ApplicationProcess}). */
-        public java.util.Map<String, String> environment() {
-            return java.util.Map.of("DATABASE_URL", url, "DATABASE_USERNAME", username, "DATABASE_PASSWORD", password);
-        }
     }
 }
