@@ -53,8 +53,9 @@ final class FaultPipeline implements AutoCloseable {
         this.fault = fault;
         this.tenant = "faults-" + run;
         this.database = postgres().database("faults_" + run);
-        this.jdbc = new JdbcTemplate(new DriverManagerDataSource(database.url(), database.username(),
-                database.password()));
+        // the superuser: the reconciliation reads every row, which the application's role sees only per tenant
+        this.jdbc = new JdbcTemplate(new DriverManagerDataSource(database.url(), database.adminUsername(),
+                database.adminPassword()));
         this.logs = Path.of("target", "faults",
                 fault.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-" + run);
         String ai = TestInfrastructure.aiServices().baseUrl();
