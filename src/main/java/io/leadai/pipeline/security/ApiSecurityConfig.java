@@ -35,6 +35,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Who may call the API (docs/security.md): {@code /api/v1/**} and {@code /kafka/**} need an API key
@@ -48,6 +49,17 @@ import org.springframework.security.web.context.RequestAttributeSecurityContextR
 public class ApiSecurityConfig {
 
     private static final Logger log = LoggerFactory.getLogger(ApiSecurityConfig.class);
+
+    /**
+     * A path the security firewall rejects (an encoded '%', '/' or '\\', a NUL, ...: text a second decoding
+     * could turn into another path) is answered 400 with the API's error body naming {@code path}, never the
+     * rejected text itself; by default it would be a bare 400 with no detail.
+     */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler(ObjectMapper objectMapper) {
+        return (request, response, rejected) -> ServletErrors.write(response, objectMapper, 400, "bad request",
+                new FieldProblem("path", "contains an encoded character or sequence that is not allowed"));
+    }
 
     @Bean
     SecurityFilterChain apiSecurity(HttpSecurity http, ApiSecurityProperties properties, ObjectMapper objectMapper,

@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
+import com.nimbusds.jwt.PlainJWT;
+import io.leadai.pipeline.testinfra.TestCredentials;
+
 /**
  * The hostile-input corpus, generated: every endpoint's valid request, mutated field by field (wrong types,
  * missing, out of range, hostile text), body by body (not JSON, trailing garbage, duplicate keys, nesting,
@@ -20,7 +23,13 @@ import java.util.function.Function;
 final class HostileCorpus {
 
     /** What a valid request in the corpus writes, to be found stored exactly as sent. */
-    enum Stores { NOTHING, LEAD, MESSAGE, KAFKA_TEST }
+    enum Stores { NOTHING, LEAD, MESSAGE, KAFKA_TEST, REPLAY }
+
+    /**
+     * Whose credential a request is sent with: the test's tenant's, another tenant's, or none but the
+     * request's own headers (the credential cases).
+     */
+    enum Caller { TENANT, OTHER_TENANT, OWN_HEADERS }
 
     /**
      * One request. {@code status} is the answer expected; for a refusal {@code field} is the field its error body
@@ -28,7 +37,12 @@ final class HostileCorpus {
      * that must be stored as sent.
      */
     record Request(String name, String method, String path, Map<String, String> headers, byte[] body, int status,
-                   String field, Stores stores, Map<String, String> sent) {
+                   String field, Stores stores, Map<String, String> sent, Caller caller) {
+
+        Request(String name, String method, String path, Map<String, String> headers, byte[] body, int status,
+                String field, Stores stores, Map<String, String> sent) {
+            this(name, method, path, headers, body, status, field, stores, sent, Caller.TENANT);
+        }
 
         boolean valid() {
             return status < 400;
@@ -52,6 +66,7 @@ final class HostileCorpus {
     }
 
     private final String tenant;
+    private final String otherTenant;
     private final String marker;
     private final String readLead;
     private final String writeLead;
@@ -59,14 +74,16 @@ final class HostileCorpus {
     private final List<Request> requests = new ArrayList<>();
 
     /**
-     * @param tenant    the test's tenant; every request that names a tenant names this one
+     * @param tenant    the test's tenant: every request is sent with its credential unless it says otherwise
+     * @param otherTenant a tenant with a credential but nothing of the test's tenant's: it sees none of it
      * @param marker    text the AI stubs answer for: in every text a valid request writes
      * @param readLead  a lead of the tenant that refused requests aim at (it must stay unchanged)
      * @param writeLead a lead of the tenant that valid messages and reprocess requests aim at
      * @param errorId   a dead letter of the tenant (replays aimed at it are all refused)
      */
-    HostileCorpus(String tenant, String marker, String readLead, String writeLead, String errorId) {
+    HostileCorpus(String tenant, String otherTenant, String marker, String readLead, String writeLead, String errorId) {
         this.tenant = tenant;
+        this.otherTenant = otherTenant;
         this.marker = marker;
         this.readLead = readLead;
         this.writeLead = writeLead;
@@ -88,6 +105,7 @@ final class HostileCorpus {
         headerInjection();
         wrongMethods();
         unknownPaths();
+        credentials();
         return List.copyOf(requests);
     }
 
@@ -100,7 +118,8 @@ final class HostileCorpus {
         lead.put("name", "Ann Smith");
         lead.put("email", "ann@example.com");
         lead.put("phone", "+1 555 0100");
-        List<Field> leadFields = List.of(new Field("tenant_id", true, Kind.IDENTIFIER, 64),
+        // tenant_id is optional: the tenant is the credential's, a body may only repeat it
+        List<Field> leadFields = List.of(new Field("tenant_id", false, Kind.IDENTIFIER, 64),
                 new Field("business_id", true, Kind.IDENTIFIER, 64), new Field("initial_message", true, Kind.TEXT, 10_000),
                 new Field("source", false, Kind.SHORT_TEXT, 64), new Field("name", false, Kind.SHORT_TEXT, 200),
                 new Field("email", false, Kind.EMAIL, 254), new Field("phone", false, Kind.PHONE, 32));
@@ -119,7 +138,7 @@ final class HostileCorpus {
                         Stores.MESSAGE, message, List.of(new Field("message_text", true, Kind.TEXT, 10_000))),
                 new JsonEndpoint("kafka test", "/kafka/test", 200, Stores.KAFKA_TEST, kafkaTest,
                         List.of(new Field("text", true, Kind.TEXT, 10_000),
-                                // optional here, but it must still be this tenant when sent valid (see hostileStrings)
+                                // optional, but it must still be this tenant when sent valid (see hostileStrings)
                                 new Field("tenant_id", false, Kind.IDENTIFIER, 64),
                                 new Field("business_id", false, Kind.IDENTIFIER, 64))));
     }
@@ -166,6 +185,14 @@ final class HostileCorpus {
                 refuse(where + label, "POST", endpoint.path(), json(jsonValues(sent)), 400, field.name());
             }
         });
+        if (field.name().equals("tenant_id")) {
+            // a well-formed tenant that is not the credential's: forbidden, nothing written
+            for (String other : List.of(otherTenant, tenant.toUpperCase(java.util.Locale.ROOT), tenant + "x")) {
+                Map<String, String> body = jsonValues(endpoint.valid());
+                body.put(field.name(), jsonString(other));
+                refuse(where + "another tenant " + other, "POST", endpoint.path(), json(body), 403, "tenant_id");
+            }
+        }
         // a server-owned or unknown field beside a valid body
         for (String extra : List.of("status", "lead_id", "intent", "entities", "created_at", "colour")) {
             Map<String, String> body = jsonValues(endpoint.valid());
@@ -360,31 +387,49 @@ final class HostileCorpus {
         String q = "?tenant_id=" + tenant;
         ids.forEach((id, status) -> {
             String label = id.length() > 40 ? id.substring(0, 40) + "... (" + id.length() + " characters)" : id;
-            refuse("get lead, id " + label, "GET", "/api/v1/leads/" + id + q, null, status, "lead_id");
+            // an encoded '%' is refused by the security firewall before any route reads the id
+            Function<String, String> field = name -> id.contains("%25") ? "path" : name;
+            refuse("get lead, id " + label, "GET", "/api/v1/leads/" + id + q, null, status, field.apply("lead_id"));
             refuse("add message, id " + label, "POST", "/api/v1/leads/" + id + "/messages" + q,
-                    json(orderedMap("message_text", jsonString("hello " + marker))), status, "lead_id");
-            refuse("reprocess, id " + label, "POST", "/api/v1/leads/" + id + "/reprocess" + q, "", status, "lead_id");
-            refuse("replay, id " + label, "POST", "/api/v1/ai-errors/" + id + "/replay" + q, "", status, "error_id");
-            refuse("kafka test result, id " + label, "GET", "/kafka/test/" + id, null, status, "event_id");
+                    json(orderedMap("message_text", jsonString("hello " + marker))), status, field.apply("lead_id"));
+            refuse("reprocess, id " + label, "POST", "/api/v1/leads/" + id + "/reprocess" + q, "", status,
+                    field.apply("lead_id"));
+            refuse("replay, id " + label, "POST", "/api/v1/ai-errors/" + id + "/replay" + q, "", status,
+                    field.apply("error_id"));
+            refuse("kafka test result, id " + label, "GET", "/kafka/test/" + id, null, status, field.apply("event_id"));
         });
         // ids that Tomcat refuses before routing (encoded slash, NUL, traversal above the root)
         for (String raw : List.of("..%2F..%2Fetc%2Fpasswd", "%00", "..%00", "%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
                 "../../../../../../etc/passwd", "%5C..%5C..%5Cwindows")) {
             refuse("get lead, raw id " + raw, "GET", "/api/v1/leads/" + raw + q, null, 400, null);
         }
-        // another tenant's view of an existing lead or dead letter is as if absent
-        refuse("get lead of another tenant", "GET", "/api/v1/leads/" + readLead + "?tenant_id=other-" + tenant, null, 404, "lead_id");
-        refuse("replay of another tenant", "POST", "/api/v1/ai-errors/" + errorId + "/replay?tenant_id=other-" + tenant,
-                "", 404, "error_id");
-        refuse("reprocess of another tenant", "POST", "/api/v1/leads/" + readLead + "/reprocess?tenant_id=other-" + tenant,
-                "", 404, "lead_id");
+        // to another tenant's caller this tenant's lead and dead letter are as if absent, whether its query
+        // names its own tenant or none
+        for (String query : List.of("", "?tenant_id=" + otherTenant)) {
+            String label = query.isEmpty() ? "" : ", naming itself";
+            asOtherTenant("get lead by another tenant" + label, "GET", "/api/v1/leads/" + readLead + query, null, "lead_id");
+            asOtherTenant("add message by another tenant" + label, "POST", "/api/v1/leads/" + readLead + "/messages" + query,
+                    json(orderedMap("message_text", jsonString("hi " + marker))), "lead_id");
+            asOtherTenant("reprocess by another tenant" + label, "POST", "/api/v1/leads/" + readLead + "/reprocess" + query,
+                    "", "lead_id");
+            asOtherTenant("replay by another tenant" + label, "POST", "/api/v1/ai-errors/" + errorId + "/replay" + query,
+                    "", "error_id");
+        }
+    }
+
+    private void asOtherTenant(String name, String method, String path, String body, String field) {
+        Map<String, String> headers = body == null ? Map.of() : Map.of("Content-Type", "application/json");
+        requests.add(new Request(name, method, path, headers, body == null ? null : utf8(body), 404, field,
+                Stores.NOTHING, Map.of(), Caller.OTHER_TENANT));
     }
 
     // ---- query parameters -----------------------------------------------------------------------------------
 
     private void queryMutations() {
+        // with this tenant's credential, a tenant_id other than its own (malformed ones included) is forbidden
         Map<String, String> tenants = orderedMap(
-                "absent", null,
+                "another tenant", enc(otherTenant),
+                "upper case", enc(tenant.toUpperCase(java.util.Locale.ROOT)),
                 "empty", "",
                 "space", enc("a b"),
                 "over 64 characters", "t".repeat(65),
@@ -404,25 +449,27 @@ final class HostileCorpus {
         paths.put("replay", new String[] {"POST", "/api/v1/ai-errors/" + errorId + "/replay"});
         paths.put("add message", new String[] {"POST", "/api/v1/leads/" + readLead + "/messages"});
         paths.forEach((name, route) -> tenants.forEach((label, value) -> {
-            String path = route[1] + (value == null ? "" : "?tenant_id=" + value);
+            String path = route[1] + "?tenant_id=" + value;
             String body = name.equals("add message") ? json(orderedMap("message_text", jsonString("hi " + marker))) : "";
-            if (label.equals("trailing newline")) {
-                // Camel rewrites CR and LF in query values to '_' (against log injection): the request is then for
-                // tenant "<tenant>_", which has nothing
-                if (name.startsWith("list")) {
-                    accepted(name + ", tenant_id " + label, route[0], path);
-                } else {
-                    refuse(name + ", tenant_id " + label, route[0], path, route[0].equals("GET") ? null : body, 404,
-                            name.equals("replay") ? "error_id" : "lead_id");
-                }
-                return;
-            }
-            refuse(name + ", tenant_id " + label, route[0], path, route[0].equals("GET") ? null : body, 400, "tenant_id");
+            refuse(name + ", tenant_id " + label, route[0], path, route[0].equals("GET") ? null : body, 403, "tenant_id");
         }));
+        // left out, the tenant is the credential's: every operation is valid (the writes aim at the lead to write to)
+        accepted("list leads, tenant_id absent", "GET", "/api/v1/leads");
+        accepted("get lead, tenant_id absent", "GET", "/api/v1/leads/" + readLead);
+        accepted("list ai errors, tenant_id absent", "GET", "/api/v1/ai-errors");
+        requests.add(new Request("reprocess, tenant_id absent", "POST", "/api/v1/leads/" + writeLead + "/reprocess",
+                Map.of(), null, 202, null, Stores.NOTHING, Map.of()));
+        Map<String, String> message = orderedMap("message_text", "hi, no tenant named " + marker);
+        requests.add(new Request("add message, tenant_id absent", "POST", "/api/v1/leads/" + writeLead + "/messages",
+                Map.of("Content-Type", "application/json"), utf8(json(jsonValues(message))), 202, null, Stores.MESSAGE,
+                message));
+        // the dead letter's one replay (any later one is 409)
+        requests.add(new Request("replay, tenant_id absent", "POST", "/api/v1/ai-errors/" + errorId + "/replay",
+                Map.of(), null, 202, null, Stores.REPLAY, Map.of()));
         // a repeated tenant_id is ambiguous: refused, never read as one of the two
-        refuse("list leads, tenant_id twice", "GET", "/api/v1/leads?tenant_id=" + tenant + "&tenant_id=other", null, 400, "tenant_id");
+        refuse("list leads, tenant_id twice", "GET", "/api/v1/leads?tenant_id=" + tenant + "&tenant_id=other", null, 403, "tenant_id");
         refuse("get lead, tenant_id twice", "GET", "/api/v1/leads/" + readLead + "?tenant_id=other&tenant_id=" + tenant,
-                null, 400, "tenant_id");
+                null, 403, "tenant_id");
 
         Map<String, String> limits = orderedMap("0", "0", "-1", "-1", "101", "101", "huge", "99999999999999999999",
                 "int overflow", "2147483648", "letters", "abc", "fraction", "1.5", "exponent", "1e2", "hex", "0x10",
@@ -517,10 +564,63 @@ final class HostileCorpus {
     private void unknownPaths() {
         for (String path : List.of("/api/v1/leads/" + readLead + "/unknown", "/api/v2/leads", "/api/v1/lead",
                 "/api/v1/leads/" + readLead + "/messages/extra", "/kafka/nothing", "/api/v1/ai-errors/" + errorId,
-                "/api/v1/leads/" + readLead + "/reprocess/..%252F..%252F", "/.env", "/actuator/env",
-                "/actuator/heapdump", "/WEB-INF/web.xml")) {
+                "/.env", "/actuator/env", "/actuator/heapdump", "/WEB-INF/web.xml")) {
             refuse("unknown path " + path, "GET", path + "?tenant_id=" + tenant, null, 404, null);
         }
+        refuse("unknown path with an encoded %", "GET", "/api/v1/leads/" + readLead + "/reprocess/..%252F..%252F?tenant_id="
+                + tenant, null, 400, "path");
+    }
+
+    // ---- credentials -----------------------------------------------------------------------------------------
+
+    /**
+     * Every operation with no credential or a refused one: 401 with the error body naming the header, before any
+     * route runs, so nothing is written even by a request that would otherwise be valid.
+     */
+    private void credentials() {
+        String unsigned = new PlainJWT(TestCredentials.claims(tenant).build()).serialize();
+        Map<String, Map<String, String>> cases = new LinkedHashMap<>();
+        cases.put("no credential", Map.of());
+        cases.put("empty X-API-Key", Map.of("X-API-Key", ""));
+        cases.put("garbage X-API-Key", Map.of("X-API-Key", "' OR '1'='1 <script>"));
+        cases.put("oversized X-API-Key", Map.of("X-API-Key", "k".repeat(6_000)));
+        cases.put("garbage bearer", Map.of("Authorization", "Bearer not.a.jwt"));
+        cases.put("bearer without a token", Map.of("Authorization", "Bearer "));
+        cases.put("unsigned (alg none) bearer", Map.of("Authorization", "Bearer " + unsigned));
+        cases.put("alg none bearer with a signature", Map.of("Authorization", "Bearer " + unsigned + "c2ln"));
+        cases.put("basic authentication", Map.of("Authorization", "Basic "
+                + Base64.getEncoder().encodeToString((tenant + ":secret").getBytes(StandardCharsets.UTF_8))));
+        cases.put("both headers", Map.of("X-API-Key", "k".repeat(43),
+                "Authorization", "Bearer " + TestCredentials.token(tenant)));
+        Map<String, String> lead = jsonValues(jsonEndpoints().get(0).valid());
+        String message = json(orderedMap("message_text", jsonString("hi " + marker)));
+        String kafkaTest = json(jsonValues(jsonEndpoints().get(2).valid()));
+        List<String[]> operations = List.of(
+                new String[] {"list leads", "GET", "/api/v1/leads", null},
+                new String[] {"get lead", "GET", "/api/v1/leads/" + readLead, null},
+                new String[] {"create lead", "POST", "/api/v1/leads", json(lead)},
+                new String[] {"add message", "POST", "/api/v1/leads/" + writeLead + "/messages", message},
+                new String[] {"reprocess", "POST", "/api/v1/leads/" + writeLead + "/reprocess", ""},
+                new String[] {"list ai errors", "GET", "/api/v1/ai-errors", null},
+                new String[] {"replay", "POST", "/api/v1/ai-errors/" + errorId + "/replay", ""},
+                new String[] {"kafka test", "POST", "/kafka/test", kafkaTest},
+                new String[] {"kafka test result", "GET", "/kafka/test/" + UUID.randomUUID(), null},
+                new String[] {"kafka health", "GET", "/kafka/health", null});
+        cases.forEach((label, credential) -> {
+            // the header the error names: Authorization for a refused bearer token, else X-API-Key (also for
+            // an Authorization the API does not know, such as Basic: the API key is what is missing)
+            String field = credential.getOrDefault("Authorization", "").startsWith("Bearer")
+                    && !credential.containsKey("X-API-Key") ? "Authorization" : "X-API-Key";
+            for (String[] operation : operations) {
+                Map<String, String> headers = new LinkedHashMap<>(credential);
+                if (operation[3] != null) {
+                    headers.put("Content-Type", "application/json");
+                }
+                requests.add(new Request(operation[0] + ", " + label, operation[1], operation[2], headers,
+                        operation[3] == null ? null : utf8(operation[3]), 401, field, Stores.NOTHING, Map.of(),
+                        Caller.OWN_HEADERS));
+            }
+        });
     }
 
     // ---- building requests ----------------------------------------------------------------------------------
