@@ -6,6 +6,7 @@ import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -15,6 +16,16 @@ import org.springframework.core.Ordered;
 
 @Configuration(proxyBeanMethods = false)
 public class ApiHttpConfig {
+
+    /** First of all: before start-up has finished no route could answer. */
+    @Bean
+    FilterRegistrationBean<StartupGateFilter> startupGateFilter(ApplicationAvailability availability,
+                                                                ObjectMapper objectMapper) {
+        var registration = new FilterRegistrationBean<>(new StartupGateFilter(availability, objectMapper));
+        registration.addUrlPatterns("/api/*", "/kafka/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
 
     @Bean
     FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(AppProperties app, ObjectMapper objectMapper) {
