@@ -4,14 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
@@ -48,13 +44,6 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
     private final Duration retryBackoff;
     private final BooleanSupplier ready;
     private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
-    /**
-     * Records whose outcome is durable (result or dead letter written) but which lie behind an unfinished record of
-     * their partition, so their offset is not committed yet. The batch is read again from the commit; these are not
-     * worked on a second time: a dead-lettered record could otherwise succeed on the second pass and end both
-     * dead-lettered and enriched.
-     */
-    private final Map<TopicPartition, NavigableSet<Long>> settledAhead = new ConcurrentHashMap<>();
     private long pausedUntilNanos;
     private boolean paused;
 
@@ -87,26 +76,8 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
                 record.getMessage().getHeader(KafkaConstants.OFFSET, Long.class))));
     }
 
-    /** The batch without the records an earlier pass already settled (see {@link #settledAhead}). */
-    public List<Exchange> notYetSettled(@Body List<Exchange> batch) {
-        if (settledAhead.isEmpty()) {
-            return batch;
-        }
-        List<Exchange> left = batch.stream().filter(record -> {
-            Set<Long> offsets = settledAhead.get(Outcome.partitionOf(record));
-            return offsets == null || !offsets.contains(Outcome.offsetOf(record));
-        }).toList();
-        if (left.size() < batch.size()) {
-            log.debug("Route {}: {} records of the batch already have their outcome", routeId, batch.size() - left.size());
-        }
-        return left;
-    }
-
     private void settled(List<Exchange> batch, Predicate<Exchange> durable) {
-        Outcome outcome = Outcome.of(batch, durable);
-        outcome.settledAhead().forEach((partition, offsets) -> settledAhead
-                .computeIfAbsent(partition, p -> new ConcurrentSkipListSet<>()).addAll(offsets));
-        outcomes.add(outcome);
+        outcomes.add(Outcome.of(batch, durable));
         // each record's span ends with its outcome: committed, or to be read again
         RecordSpans.end(batch, durable);
     }
@@ -122,14 +93,7 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
         Consumer<?, ?> consumer = getConsumer();
         boolean rewind = false;
         for (Outcome outcome; (outcome = outcomes.poll()) != null; ) {
-            if (commit(consumer, outcome.commits())) {
-                outcome.commits().forEach((partition, offset) -> {
-                    NavigableSet<Long> ahead = settledAhead.get(partition);
-                    if (ahead != null) {
-                        ahead.headSet(offset.offset()).clear();
-                    }
-                });
-            } else {
+            if (!commit(consumer, outcome.commits())) {
                 rewind = true;
             }
             if (outcome.incomplete()) {
@@ -139,8 +103,6 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
                         retryBackoff.toMillis());
             }
         }
-        // a partition given to another consumer is read again there, from its commit (at least once)
-        settledAhead.keySet().retainAll(consumer.assignment());
         boolean hold = System.nanoTime() - pausedUntilNanos < 0 || !ready.getAsBoolean();
         if (hold || rewind) {
             // what this poll returned is dropped: read it again from the last commit
@@ -198,12 +160,8 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
         consumer.seekToBeginning(neverCommitted);
     }
 
-    /**
-     * What one batch made durable: the offset to commit per partition, whether anything was left, and the durable
-     * records behind the first unfinished one of their partition.
-     */
-    record Outcome(Map<TopicPartition, OffsetAndMetadata> commits, boolean incomplete,
-                   Map<TopicPartition, Set<Long>> settledAhead) {
+    /** What one batch made durable: the offset to commit per partition, and whether anything was left. */
+    record Outcome(Map<TopicPartition, OffsetAndMetadata> commits, boolean incomplete) {
 
         static Outcome of(List<Exchange> batch, Predicate<Exchange> durable) {
             Map<TopicPartition, List<Exchange>> byPartition = new HashMap<>();
@@ -211,36 +169,31 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
                 byPartition.computeIfAbsent(partitionOf(record), p -> new ArrayList<>()).add(record);
             }
             Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-            Map<TopicPartition, Set<Long>> settledAhead = new HashMap<>();
             boolean incomplete = false;
             for (Map.Entry<TopicPartition, List<Exchange>> partition : byPartition.entrySet()) {
                 List<Exchange> records = new ArrayList<>(partition.getValue());
                 records.sort(Comparator.comparingLong(Outcome::offsetOf));
                 Long next = null;
-                boolean held = false;
                 for (Exchange record : records) {
                     if (!durable.test(record)) {
                         incomplete = true;
-                        held = true;
-                    } else if (held) {
-                        settledAhead.computeIfAbsent(partition.getKey(), p -> new HashSet<>()).add(offsetOf(record));
-                    } else {
-                        next = offsetOf(record) + 1;
+                        break;
                     }
+                    next = offsetOf(record) + 1;
                 }
                 if (next != null) {
                     commits.put(partition.getKey(), new OffsetAndMetadata(next));
                 }
             }
-            return new Outcome(commits, incomplete, settledAhead);
+            return new Outcome(commits, incomplete);
         }
 
-        static TopicPartition partitionOf(Exchange record) {
+        private static TopicPartition partitionOf(Exchange record) {
             return new TopicPartition(record.getMessage().getHeader(KafkaConstants.TOPIC, String.class),
                     record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class));
         }
 
-        static long offsetOf(Exchange record) {
+        private static long offsetOf(Exchange record) {
             return record.getMessage().getHeader(KafkaConstants.OFFSET, Long.class);
         }
     }

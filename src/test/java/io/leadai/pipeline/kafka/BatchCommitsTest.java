@@ -71,30 +71,4 @@ class BatchCommitsTest {
         assertThat(outcome.incomplete()).isTrue();
         assertThat(outcome.commits()).isEmpty();
     }
-
-    @Test
-    void recordsSettledBehindAnUnfinishedOneAreNotWorkedOnWhenTheBatchIsReadAgain() {
-        BatchCommits commits = new BatchCommits("enrich-lead-events", java.time.Duration.ZERO, () -> true);
-        List<Exchange> batch = batch();
-        // lead.created/0 offset 11 unfinished: 10 is committed, 12 and 13 have their outcome but wait behind 11
-        commits.settle(batch, Set.of(KafkaBatch.key("lead.created", 0, 11L)));
-
-        List<Exchange> readAgain = batch();
-        assertThat(commits.notYetSettled(readAgain)).extracting(BatchCommitsTest::coordinates).containsExactlyInAnyOrder(
-                "lead.created/0@10", "lead.created/0@11", "lead.created/1@7", "lead.message/0@3");
-    }
-
-    @Test
-    void aBatchThatFinishedLeavesNothingToSkip() {
-        BatchCommits commits = new BatchCommits("enrich-lead-events", java.time.Duration.ZERO, () -> true);
-        commits.completed(batch());
-
-        assertThat(commits.notYetSettled(batch())).hasSize(batch().size());
-    }
-
-    private static String coordinates(Exchange record) {
-        return record.getMessage().getHeader(KafkaConstants.TOPIC) + "/"
-                + record.getMessage().getHeader(KafkaConstants.PARTITION) + "@"
-                + record.getMessage().getHeader(KafkaConstants.OFFSET);
-    }
 }
