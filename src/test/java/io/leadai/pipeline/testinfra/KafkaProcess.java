@@ -183,7 +183,8 @@ public final class KafkaProcess implements AutoCloseable {
         JavaProcess storageTool = new JavaProcess("kafka-storage-format", List.of(
                 "-Dlog4j2.configurationFile=" + directory.resolve("log4j2.properties"),
                 "-cp", classpath, "kafka.tools.StorageTool", "format",
-                "--cluster-id", clusterId(), "--config", directory.resolve("server.properties").toString()),
+                // one argument with '=': an id may start with '-', which would read as an option (1 in 64)
+                "--cluster-id=" + clusterId(), "--config", directory.resolve("server.properties").toString()),
                 Map.of(), directory.resolve("format.out"));
         storageTool.start();
         if (storageTool.awaitExit(Duration.ofSeconds(60)) != 0) {
