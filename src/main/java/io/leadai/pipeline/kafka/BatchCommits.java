@@ -6,7 +6,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -16,6 +19,10 @@ import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.CommitManager;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommitFactory;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommitFactory;
 import org.apache.camel.component.kafka.consumer.errorhandler.KafkaConsumerListener;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -29,21 +36,44 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A batching camel-kafka consumer never commits by itself here ({@code autoCommitEnable=false},
  * {@code allowManualCommit=true}), and a failed batch does not stop it from polling on. So the route tells
- * this listener what became durable ({@link #completed}) or did not ({@link #failed}); after the next poll,
- * on the consumer thread, the listener commits exactly that, and after a failure rewinds every partition
- * to its last commit and pauses for {@code retryBackoff}, so nothing uncommitted is skipped. It also pauses
- * while {@code ready} says the route's dependencies are away, without consuming anything.
+ * this listener what became durable ({@link #completed}) or did not ({@link #failed}, {@link #settle}); after the
+ * next poll, on the consumer thread, the listener commits exactly that, and after a failure rewinds every
+ * partition to its last commit and pauses for {@code retryBackoff}, so nothing uncommitted is skipped. It also
+ * pauses while {@code ready} says the route's dependencies are away, without consuming anything.
+ *
+ * <p>Two things make a rewind safe:
+ * <ul>
+ * <li>Camel gathers a batch over several polls, so when the listener rewinds, records read before the rewind may
+ * still wait in Camel's batch, and reach the route with the records read again after it. A batch holding both
+ * could be committed past records it does not hold. So the listener is also the route's
+ * {@code kafkaManualCommitFactory}: it stamps every record, as Camel takes it from the poll, with the number of
+ * rewinds so far, and {@link #current} drops the records read before the last rewind (they are read again).</li>
+ * <li>A record behind an unfinished one of its partition can have its outcome while its offset cannot be
+ * committed yet. Its offset goes into the commit's metadata ({@link SettledAhead}), and {@link #notYetSettled}
+ * leaves it out when its batch is read again, also after a restart or by another member of the group: a
+ * dead-lettered record is not worked on a second time, where it could succeed and end both dead-lettered and
+ * enriched.</li>
+ * </ul>
  *
  * <p>One listener serves one consumer: routes using it keep {@code consumersCount=1}.
  */
-public class BatchCommits extends KafkaConsumerListener implements Predicate<Object> {
+public class BatchCommits extends KafkaConsumerListener implements Predicate<Object>, KafkaManualCommitFactory {
 
     private static final Logger log = LoggerFactory.getLogger(BatchCommits.class);
+
+    /** Exchange property of each record: the number of rewinds before Camel took it from a poll. */
+    static final String READ_GENERATION = "leadaiReadGeneration";
+
+    private static final KafkaManualCommitFactory CAMEL_COMMITS = new DefaultKafkaManualCommitFactory();
 
     private final String routeId;
     private final Duration retryBackoff;
     private final BooleanSupplier ready;
     private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    /** Per partition, the records past its committed offset that have their outcome (immutable sets). */
+    private final Map<TopicPartition, NavigableSet<Long>> settledAhead = new ConcurrentHashMap<>();
+    private volatile long readGeneration;
+    private int groupGeneration = Integer.MIN_VALUE;
     private long pausedUntilNanos;
     private boolean paused;
 
@@ -53,6 +83,58 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
         this.ready = ready;
         // nanoTime has an arbitrary origin: "not paused" is a deadline already passed, not zero
         this.pausedUntilNanos = System.nanoTime();
+    }
+
+    /** Called by Camel for each record as it leaves a poll, on the consumer thread. */
+    @Override
+    public KafkaManualCommit newInstance(CamelExchangePayload exchange, KafkaRecordPayload record,
+                                         CommitManager commitManager) {
+        exchange.exchange.setProperty(READ_GENERATION, readGeneration);
+        return CAMEL_COMMITS.newInstance(exchange, record, commitManager);
+    }
+
+    /**
+     * The batch without the records read before the last rewind: each of them is read again, and a batch holding
+     * both could be committed past records that it does not hold. The first step of a route using this listener.
+     *
+     * @throws IllegalStateException if the route does not name this listener as its {@code kafkaManualCommitFactory}
+     */
+    public List<Exchange> current(@Body List<Exchange> batch) {
+        long generation = readGeneration;
+        List<Exchange> current = new ArrayList<>(batch.size());
+        for (Exchange record : batch) {
+            Long read = record.getProperty(READ_GENERATION, Long.class);
+            if (read == null) {
+                throw new IllegalStateException("Route " + routeId + " must name this bean as the Kafka endpoint's "
+                        + "kafkaManualCommitFactory: its records are not stamped");
+            }
+            if (read == generation) {
+                current.add(record);
+            }
+        }
+        if (current.size() < batch.size()) {
+            log.debug("Route {}: {} records read before the last rewind are dropped; they are read again", routeId,
+                    batch.size() - current.size());
+        }
+        return current;
+    }
+
+    /** The batch without the records a pass before this one settled (see {@link SettledAhead}). */
+    public List<Exchange> notYetSettled(@Body List<Exchange> batch) {
+        if (settledAhead.isEmpty()) {
+            return batch;
+        }
+        List<Exchange> left = new ArrayList<>(batch.size());
+        for (Exchange record : batch) {
+            Set<Long> settled = settledAhead.get(Outcome.partitionOf(record));
+            if (settled == null || !settled.contains(Outcome.offsetOf(record))) {
+                left.add(record);
+            }
+        }
+        if (left.size() < batch.size()) {
+            log.debug("Route {}: {} records of the batch already have their outcome", routeId, batch.size() - left.size());
+        }
+        return left;
     }
 
     /** Every record of the batch has its durable outcome: commit past all of them. */
@@ -67,7 +149,7 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
 
     /**
      * Some records are durable, those named in {@code unfinished} (see {@link KafkaBatch#unfinished}) are not:
-     * commit up to the first unfinished one per partition.
+     * commit up to the first unfinished one per partition, and remember the durable ones behind it.
      */
     public void settle(@Body List<Exchange> batch, @Variable("unfinished") Set<String> unfinished) {
         settled(batch, record -> !unfinished.contains(KafkaBatch.key(
@@ -92,8 +174,15 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
     public boolean afterConsume(Object ignored) {
         Consumer<?, ?> consumer = getConsumer();
         boolean rewind = false;
+        int generation = consumer.groupMetadata().generationId();
+        if (generation != groupGeneration) {
+            // a rebalance (or the first join): a partition given back starts again from its commit, while records
+            // read before it may still wait in Camel's batch
+            groupGeneration = generation;
+            rewind = true;
+        }
         for (Outcome outcome; (outcome = outcomes.poll()) != null; ) {
-            if (!commit(consumer, outcome.commits())) {
+            if (!commit(consumer, outcome)) {
                 rewind = true;
             }
             if (outcome.incomplete()) {
@@ -124,24 +213,38 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
         return !rewind;
     }
 
-    private boolean commit(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> commits) {
+    private boolean commit(Consumer<?, ?> consumer, Outcome outcome) {
+        Set<TopicPartition> assigned = consumer.assignment();
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        Map<TopicPartition, NavigableSet<Long>> ahead = new HashMap<>();
+        outcome.partitions().forEach((partition, settled) -> {
+            if (!assigned.contains(partition)) {
+                // a rebalance took it away: its new owner reads the records again (at least once)
+                return;
+            }
+            SettledAhead merged = settled.merge(settledAhead.get(partition));
+            if (merged != null) {
+                commits.put(partition, merged.offsetAndMetadata());
+                ahead.put(partition, merged.offsets());
+            }
+        });
         if (commits.isEmpty()) {
             return true;
         }
-        Set<TopicPartition> assigned = consumer.assignment();
-        Map<TopicPartition, OffsetAndMetadata> owned = new HashMap<>(commits);
-        owned.keySet().retainAll(assigned);
         try {
-            consumer.commitSync(owned);
+            consumer.commitSync(commits);
+            settledAhead.putAll(ahead);
             return true;
         } catch (KafkaException e) {
-            // a rebalance took partitions away: their new owner reads the records again (at least once)
-            log.warn("Route {}: offsets {} not committed: {}", routeId, owned, e.toString());
+            log.warn("Route {}: offsets {} not committed: {}", routeId, commits, e.toString());
             return false;
         }
     }
 
     private void rewindToCommitted(Consumer<?, ?> consumer) {
+        // records Camel takes from later polls are told from those it took before (see current())
+        readGeneration++;
+        settledAhead.clear();
         Set<TopicPartition> assignment = consumer.assignment();
         if (assignment.isEmpty()) {
             return;
@@ -154,47 +257,91 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
                 neverCommitted.add(partition);
             } else {
                 consumer.seek(partition, offset.offset());
+                NavigableSet<Long> ahead = SettledAhead.read(offset).offsets();
+                if (!ahead.isEmpty()) {
+                    settledAhead.put(partition, ahead);
+                }
             }
         }
-        // the routes read from the earliest offset when their group has no commit (autoOffsetReset=earliest)
-        consumer.seekToBeginning(neverCommitted);
+        // the routes read from the earliest offset when their group has no commit (autoOffsetReset=earliest);
+        // not called with no partition, which Kafka takes as every assigned partition
+        if (!neverCommitted.isEmpty()) {
+            consumer.seekToBeginning(neverCommitted);
+        }
     }
 
-    /** What one batch made durable: the offset to commit per partition, and whether anything was left. */
-    record Outcome(Map<TopicPartition, OffsetAndMetadata> commits, boolean incomplete) {
+    /** What one batch settled, per partition, and whether anything was left unfinished. */
+    record Outcome(Map<TopicPartition, PartitionOutcome> partitions, boolean incomplete) {
 
         static Outcome of(List<Exchange> batch, Predicate<Exchange> durable) {
             Map<TopicPartition, List<Exchange>> byPartition = new HashMap<>();
             for (Exchange record : batch) {
                 byPartition.computeIfAbsent(partitionOf(record), p -> new ArrayList<>()).add(record);
             }
-            Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+            Map<TopicPartition, PartitionOutcome> partitions = new HashMap<>();
             boolean incomplete = false;
             for (Map.Entry<TopicPartition, List<Exchange>> partition : byPartition.entrySet()) {
                 List<Exchange> records = new ArrayList<>(partition.getValue());
                 records.sort(Comparator.comparingLong(Outcome::offsetOf));
-                Long next = null;
+                Long firstUnfinished = null;
+                boolean moved = false;
+                NavigableSet<Long> ahead = new TreeSet<>();
+                long next = offsetOf(records.get(0));
                 for (Exchange record : records) {
-                    if (!durable.test(record)) {
-                        incomplete = true;
-                        break;
+                    long offset = offsetOf(record);
+                    if (firstUnfinished != null) {
+                        if (durable.test(record)) {
+                            ahead.add(offset);
+                        }
+                    } else if (durable.test(record)) {
+                        next = offset + 1;
+                        moved = true;
+                    } else {
+                        firstUnfinished = offset;
+                        next = offset;
                     }
-                    next = offsetOf(record) + 1;
                 }
-                if (next != null) {
-                    commits.put(partition.getKey(), new OffsetAndMetadata(next));
-                }
+                incomplete |= firstUnfinished != null;
+                partitions.put(partition.getKey(), new PartitionOutcome(next, moved, ahead));
             }
-            return new Outcome(commits, incomplete);
+            return new Outcome(partitions, incomplete);
         }
 
-        private static TopicPartition partitionOf(Exchange record) {
+        static TopicPartition partitionOf(Exchange record) {
             return new TopicPartition(record.getMessage().getHeader(KafkaConstants.TOPIC, String.class),
                     record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class));
         }
 
-        private static long offsetOf(Exchange record) {
+        static long offsetOf(Exchange record) {
             return record.getMessage().getHeader(KafkaConstants.OFFSET, Long.class);
+        }
+    }
+
+    /**
+     * One partition's part of a batch: {@code next} is the offset to commit (the first unfinished record, or past
+     * the last one), {@code moved} whether the batch finished any record before it, {@code settledAhead} the
+     * records after it that have their outcome.
+     */
+    record PartitionOutcome(long next, boolean moved, NavigableSet<Long> settledAhead) {
+
+        /**
+         * The commit, with what earlier passes settled ahead ({@code known}, may be null); null when there is
+         * nothing new to commit.
+         */
+        SettledAhead merge(NavigableSet<Long> known) {
+            if (!moved && settledAhead.isEmpty()) {
+                return null;
+            }
+            NavigableSet<Long> ahead = new TreeSet<>(settledAhead);
+            if (known != null) {
+                ahead.addAll(known.tailSet(next, true));
+            }
+            long offset = next;
+            // records settled right behind the commit need no remembering: the commit moves past them
+            while (ahead.remove(offset)) {
+                offset++;
+            }
+            return SettledAhead.of(offset, ahead);
         }
     }
 }

@@ -1,0 +1,165 @@
+package io.leadai.pipeline.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+import io.leadai.pipeline.testinfra.TestInfrastructure;
+import io.leadai.pipeline.testinfra.TestResults;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link BatchCommits} under Camel's batching Kafka consumer on a real broker, with records that have no outcome
+ * on their first attempts (as when an AI service is down or {@code ai.error} cannot be written), so that batches
+ * are read again from their commit.
+ *
+ * <p>Kafka hands out 7 records a poll and Camel gathers batches of 10, so when the listener rewinds, records of the
+ * last poll still wait in Camel: they were read before the rewind and come again after it. The route has the
+ * enricher's shape (enricher-enrich-lead-events.camel.yaml), its AI work replaced by a step that knows which
+ * records finish.
+ */
+class BatchCommitsIT {
+
+    private static final int RECORDS = 120;
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final String topic = "batch-commits-" + run;
+    private final String group = "batch-commits-" + run;
+    private final TopicPartition partition = new TopicPartition(topic, 0);
+    private final Map<Long, Integer> attempts = new ConcurrentHashMap<>();
+    private final Map<Long, Integer> outcomes = new ConcurrentHashMap<>();
+    /** Offset → how many attempts end without an outcome before one has it. */
+    private final Map<Long, Integer> unfinishedAttempts = new ConcurrentHashMap<>();
+    private DefaultCamelContext camel;
+    private Admin admin;
+
+    @BeforeEach
+    void topicOfRecords() throws Exception {
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()));
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        try (TestResults producer = new TestResults(TestInfrastructure.kafkaBootstrapServers())) {
+            for (int i = 0; i < RECORDS; i++) {
+                producer.send(topic, "lead-" + i, "record " + i);
+            }
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        if (camel != null) {
+            camel.stop();
+        }
+        admin.close();
+    }
+
+    @Test
+    void unfinishedRecordsAreReadAgainUntilDoneAndEveryOtherRecordHasExactlyOneOutcome() throws Exception {
+        unfinishedAttempts.putAll(Map.of(3L, 1, 9L, 2, 25L, 1, 31L, 3, 47L, 1, 48L, 2, 77L, 1, 101L, 2));
+        start();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed() != null && committed().offset() == RECORDS);
+
+        // nothing committed past a record without an outcome, and no record that had one was worked on again
+        assertThat(outcomes).isEqualTo(once());
+        Map<Long, Integer> expectedAttempts = new HashMap<>(once());
+        unfinishedAttempts.forEach((offset, unfinished) -> expectedAttempts.put(offset, unfinished + 1));
+        assertThat(attempts).isEqualTo(expectedAttempts);
+    }
+
+    @Test
+    void aNewConsumerOfTheGroupSkipsWhatTheLastOneSettledBehindAnUnfinishedRecord() throws Exception {
+        // offset 5 does not finish while the first consumer runs: what its batches settle behind it is not committed
+        unfinishedAttempts.put(5L, Integer.MAX_VALUE);
+        start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed() != null
+                && !SettledAhead.read(committed()).offsets().isEmpty());
+        await().during(Duration.ofMillis(500)).until(() -> attempts.get(5L) > 2);
+        camel.stop();
+        OffsetAndMetadata left = committed();
+        assertThat(left.offset()).isEqualTo(5);
+        assertThat(SettledAhead.read(left).offsets()).containsExactlyElementsOf(
+                LongStream.range(6, attempts.keySet().stream().mapToLong(o -> o).max().orElseThrow() + 1).boxed().toList());
+
+        // a consumer started afresh (as after a restart, or another member after a rebalance) works on 5 again,
+        // and on what no batch reached yet, not on what was settled
+        unfinishedAttempts.clear();
+        start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed().offset() == RECORDS);
+
+        assertThat(outcomes).isEqualTo(once());
+        assertThat(attempts).allSatisfy((offset, count) -> {
+            if (offset != 5L) {
+                assertThat(count).as("attempts of offset %d", offset).isEqualTo(1);
+            }
+        });
+    }
+
+    private Map<Long, Integer> once() {
+        return LongStream.range(0, RECORDS).boxed().collect(Collectors.toMap(o -> o, o -> 1));
+    }
+
+    private OffsetAndMetadata committed() throws Exception {
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(partition);
+    }
+
+    private void start() throws Exception {
+        camel = new DefaultCamelContext();
+        BatchCommits commits = new BatchCommits("batch-commits-it", Duration.ofMillis(200), () -> true);
+        camel.getRegistry().bind("commits", commits);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("kafka:" + topic + "?brokers=" + TestInfrastructure.kafkaBootstrapServers() + "&groupId=" + group
+                        + "&autoOffsetReset=earliest&batching=true&maxPollRecords=10&pollTimeoutMs=100"
+                        + "&autoCommitEnable=false&allowManualCommit=true&consumersCount=1"
+                        + "&kafkaManualCommitFactory=#commits&additionalProperties.max.poll.records=7")
+                        .pausable("commits", "commits")
+                        .bean(commits, "current")
+                        .filter(simple("${body.isEmpty()}")).stop().end()
+                        .setVariable("batch", body())
+                        .bean(commits, "notYetSettled")
+                        .process(BatchCommitsIT.this::work)
+                        .setBody(variable("batch"))
+                        .bean(commits, "settle");
+            }
+        });
+        camel.start();
+    }
+
+    /** The records' work: each record finishes, or not on as many attempts as unfinishedAttempts names. */
+    private void work(Exchange exchange) {
+        Set<String> unfinished = ConcurrentHashMap.newKeySet();
+        @SuppressWarnings("unchecked")
+        List<Exchange> records = exchange.getMessage().getBody(List.class);
+        for (Exchange record : records) {
+            long offset = record.getMessage().getHeader(KafkaConstants.OFFSET, Long.class);
+            int attempt = attempts.merge(offset, 1, Integer::sum);
+            if (attempt <= unfinishedAttempts.getOrDefault(offset, 0)) {
+                unfinished.add(KafkaBatch.key(topic, 0, offset));
+            } else {
+                outcomes.merge(offset, 1, Integer::sum);
+            }
+        }
+        exchange.setVariable("unfinished", unfinished);
+    }
+}
