@@ -34,7 +34,17 @@ public class ApiErrors {
 
     /** Called by the api-errors route configuration with the caught exception on the exchange. */
     public void respond(Exchange exchange) throws JsonProcessingException {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        answer(exchange, exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        // a failed operation commits nothing of its transaction; and a rollback that fails too (the connection
+        // lost with the database) must not turn this answer into a bare 500: rollback-only-last rolls back and
+        // keeps the handled answer
+        if (exchange.isTransacted()) {
+            exchange.setRollbackOnlyLast(true);
+        }
+    }
+
+    /** The exchange's message becomes the answer to {@code failure}: status, Retry-After, JSON body. */
+    void answer(Exchange exchange, Throwable failure) throws JsonProcessingException {
         ApiException error = classify(failure, exchange.getFromRouteId());
         Message message = exchange.getMessage();
         message.removeHeaders("*");
@@ -44,12 +54,6 @@ public class ApiErrors {
             message.setHeader("Retry-After", RETRY_AFTER_SECONDS);
         }
         message.setBody(objectMapper.writeValueAsString(error.body()));
-        // a failed operation commits nothing of its transaction; and a rollback that fails too (the connection
-        // lost with the database) must not turn this answer into a bare 500: rollback-only-last rolls back and
-        // keeps the handled answer
-        if (exchange.isTransacted()) {
-            exchange.setRollbackOnlyLast(true);
-        }
     }
 
     ApiException classify(Throwable failure, String routeId) {

@@ -3,6 +3,8 @@ package io.leadai.pipeline.config;
 import java.time.Clock;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.leadai.pipeline.api.ApiErrors;
+import io.leadai.pipeline.api.ApiTransactionPolicy;
 import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
@@ -18,6 +20,12 @@ public class TransactionConfig {
         SpringTransactionPolicy policy = new SpringTransactionPolicy(transactionManager);
         policy.setPropagationBehaviorName("PROPAGATION_REQUIRED");
         return policy;
+    }
+
+    /** The transaction of an API operation: see {@link ApiTransactionPolicy}. */
+    @Bean
+    ApiTransactionPolicy apiTransaction(PlatformTransactionManager transactionManager, ApiErrors errors) {
+        return new ApiTransactionPolicy(transactionManager, errors);
     }
 
     /** The data source every route, the transaction manager and the gauges use: see {@link LazyConnectionPool}. */

@@ -3,6 +3,10 @@ package io.leadai.pipeline.lead;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -83,6 +87,62 @@ class DatabaseOutageIT {
         assertThat(list.json().get("items")).hasSize(2);
         await().atMost(Duration.ofSeconds(15)).until(() ->
                 PrometheusScrape.of(managementPort).value("leadai_outbox_unpublished_rows") >= 0);
+    }
+
+    /**
+     * The connection is lost while the transaction commits (the moment PostgreSQL stopping mid-request hits one
+     * time in three): a deferred trigger ends the session's own server process at COMMIT. The write is not stored,
+     * and the answer is the same 503 as for a database that is down.
+     */
+    @Test
+    void connectionLostWhileTheWriteCommitsAnswers503AndStoresNothing() throws Exception {
+        String marker = "lose the connection at commit " + UUID.randomUUID();
+        try (Connection admin = DriverManager.getConnection(postgres.database().url(),
+                postgres.database().adminUsername(), postgres.database().adminPassword());
+             Statement statement = admin.createStatement()) {
+            statement.execute("""
+                    CREATE OR REPLACE FUNCTION lose_connection_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        PERFORM pg_terminate_backend(pg_backend_pid());
+                        RETURN NULL;
+                    END $$""");
+            statement.execute("""
+                    CREATE CONSTRAINT TRIGGER lose_lead_connection_at_commit AFTER INSERT ON leads
+                    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+                    WHEN (NEW.initial_message LIKE 'lose the connection at commit%')
+                    EXECUTE FUNCTION lose_connection_at_commit()""");
+            statement.execute("""
+                    CREATE CONSTRAINT TRIGGER lose_message_connection_at_commit AFTER INSERT ON lead_messages
+                    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+                    WHEN (NEW.message_text LIKE 'lose the connection at commit%')
+                    EXECUTE FUNCTION lose_connection_at_commit()""");
+        }
+        ApiClient api = new ApiClient(port);
+        String tenant = "commit-" + UUID.randomUUID().toString().substring(0, 8);
+        String leadId = api.postJson("/api/v1/leads", lead(tenant)).json().get("lead_id").asText();
+
+        for (ApiClient.Response response : new ApiClient.Response[] {
+                api.postJson("/api/v1/leads", """
+                        {"tenant_id": "%s", "business_id": "b-1", "initial_message": "%s"}""".formatted(tenant, marker)),
+                api.postJson("/api/v1/leads/" + leadId + "/messages?tenant_id=" + tenant, """
+                        {"message_text": "%s"}""".formatted(marker))}) {
+            assertThat(response.status()).as(response.toString()).isEqualTo(503);
+            assertThat(response.json().get("error").asText()).isEqualTo("database unavailable");
+            assertThat(response.header("Retry-After")).isNotNull();
+        }
+
+        // nothing of either write is stored, and the next request is served as usual
+        try (Connection admin = DriverManager.getConnection(postgres.database().url(),
+                postgres.database().adminUsername(), postgres.database().adminPassword());
+             Statement statement = admin.createStatement();
+             ResultSet stored = statement.executeQuery("SELECT (SELECT count(*) FROM leads WHERE tenant_id = '" + tenant
+                     + "'), (SELECT count(*) FROM lead_messages WHERE tenant_id = '" + tenant + "')")) {
+            stored.next();
+            assertThat(stored.getInt(1)).as("leads").isEqualTo(1);
+            assertThat(stored.getInt(2)).as("messages").isZero();
+        }
+        assertThat(api.postJson("/api/v1/leads/" + leadId + "/messages?tenant_id=" + tenant, """
+                {"message_text": "Still there?"}""").status()).isEqualTo(202);
     }
 
     private static String lead(String tenant) {

@@ -53,6 +53,11 @@ public final class RestartablePostgres {
         registry.add("spring.datasource.hikari.connection-timeout", () -> 1000);
     }
 
+    /** The database {@link #registerIn} points the application at. */
+    public TestInfrastructure.Database database() {
+        return database;
+    }
+
     /** A database of its own on this server, for a test that runs the application as a process. */
     public TestInfrastructure.Database database(String name) {
         return TestInfrastructure.createDatabase("jdbc:postgresql://localhost:" + port + "/postgres", "postgres",
