@@ -70,9 +70,11 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
     private final Duration retryBackoff;
     private final BooleanSupplier ready;
     private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
-    /** Per partition, the records past its committed offset that have their outcome (immutable sets). */
-    private final Map<TopicPartition, NavigableSet<Long>> settledAhead = new ConcurrentHashMap<>();
+    /** Per partition, its committed offset and the records past it that have their outcome. */
+    private final Map<TopicPartition, SettledAhead> settled = new ConcurrentHashMap<>();
     private volatile long readGeneration;
+    /** The read generation in which a batch did not finish: nothing more of it is worked on (see current()). */
+    private volatile long unfinishedGeneration = -1;
     private int groupGeneration = Integer.MIN_VALUE;
     private long pausedUntilNanos;
     private boolean paused;
@@ -95,12 +97,18 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
 
     /**
      * The batch without the records read before the last rewind: each of them is read again, and a batch holding
-     * both could be committed past records that it does not hold. The first step of a route using this listener.
+     * both could be committed past records that it does not hold. Nothing at all once a batch read since that rewind
+     * did not finish: Camel can hand over a second batch before the consumer thread rewinds, and working on it could
+     * put a lead's later record before its unfinished earlier one. The first step of a route using this listener.
      *
      * @throws IllegalStateException if the route does not name this listener as its {@code kafkaManualCommitFactory}
      */
     public List<Exchange> current(@Body List<Exchange> batch) {
         long generation = readGeneration;
+        if (generation == unfinishedGeneration) {
+            log.debug("Route {}: {} records dropped behind an unfinished batch; they are read again", routeId, batch.size());
+            return List.of();
+        }
         List<Exchange> current = new ArrayList<>(batch.size());
         for (Exchange record : batch) {
             Long read = record.getProperty(READ_GENERATION, Long.class);
@@ -119,15 +127,15 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
         return current;
     }
 
-    /** The batch without the records a pass before this one settled (see {@link SettledAhead}). */
+    /**
+     * The batch without the records a pass before this one settled (see {@link SettledAhead}): those named in the
+     * commit's metadata, and those the commit has passed since Camel read them.
+     */
     public List<Exchange> notYetSettled(@Body List<Exchange> batch) {
-        if (settledAhead.isEmpty()) {
-            return batch;
-        }
         List<Exchange> left = new ArrayList<>(batch.size());
         for (Exchange record : batch) {
-            Set<Long> settled = settledAhead.get(Outcome.partitionOf(record));
-            if (settled == null || !settled.contains(Outcome.offsetOf(record))) {
+            SettledAhead partition = settled.get(Outcome.partitionOf(record));
+            if (partition == null || !partition.covers(Outcome.offsetOf(record))) {
                 left.add(record);
             }
         }
@@ -139,12 +147,12 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
 
     /** Every record of the batch has its durable outcome: commit past all of them. */
     public void completed(@Body List<Exchange> batch) {
-        settled(batch, record -> true);
+        queue(batch, record -> true);
     }
 
     /** The batch as a whole did not become durable: commit none of it, read it again after a pause. */
     public void failed(@Body List<Exchange> batch) {
-        settled(batch, record -> false);
+        queue(batch, record -> false);
     }
 
     /**
@@ -152,14 +160,18 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
      * commit up to the first unfinished one per partition, and remember the durable ones behind it.
      */
     public void settle(@Body List<Exchange> batch, @Variable("unfinished") Set<String> unfinished) {
-        settled(batch, record -> !unfinished.contains(KafkaBatch.key(
+        queue(batch, record -> !unfinished.contains(KafkaBatch.key(
                 record.getMessage().getHeader(KafkaConstants.TOPIC, String.class),
                 record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class),
                 record.getMessage().getHeader(KafkaConstants.OFFSET, Long.class))));
     }
 
-    private void settled(List<Exchange> batch, Predicate<Exchange> durable) {
-        outcomes.add(Outcome.of(batch, durable));
+    private void queue(List<Exchange> batch, Predicate<Exchange> durable) {
+        Outcome outcome = Outcome.of(batch, durable);
+        if (outcome.incomplete()) {
+            unfinishedGeneration = readGeneration;
+        }
+        outcomes.add(outcome);
         // each record's span ends with its outcome: committed, or to be read again
         RecordSpans.end(batch, durable);
     }
@@ -216,16 +228,16 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
     private boolean commit(Consumer<?, ?> consumer, Outcome outcome) {
         Set<TopicPartition> assigned = consumer.assignment();
         Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-        Map<TopicPartition, NavigableSet<Long>> ahead = new HashMap<>();
-        outcome.partitions().forEach((partition, settled) -> {
+        Map<TopicPartition, SettledAhead> ahead = new HashMap<>();
+        outcome.partitions().forEach((partition, done) -> {
             if (!assigned.contains(partition)) {
                 // a rebalance took it away: its new owner reads the records again (at least once)
                 return;
             }
-            SettledAhead merged = settled.merge(settledAhead.get(partition));
+            SettledAhead merged = done.merge(settled.get(partition));
             if (merged != null) {
                 commits.put(partition, merged.offsetAndMetadata());
-                ahead.put(partition, merged.offsets());
+                ahead.put(partition, merged);
             }
         });
         if (commits.isEmpty()) {
@@ -233,7 +245,7 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
         }
         try {
             consumer.commitSync(commits);
-            settledAhead.putAll(ahead);
+            settled.putAll(ahead);
             return true;
         } catch (KafkaException e) {
             log.warn("Route {}: offsets {} not committed: {}", routeId, commits, e.toString());
@@ -244,7 +256,7 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
     private void rewindToCommitted(Consumer<?, ?> consumer) {
         // records Camel takes from later polls are told from those it took before (see current())
         readGeneration++;
-        settledAhead.clear();
+        settled.clear();
         Set<TopicPartition> assignment = consumer.assignment();
         if (assignment.isEmpty()) {
             return;
@@ -257,10 +269,7 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
                 neverCommitted.add(partition);
             } else {
                 consumer.seek(partition, offset.offset());
-                NavigableSet<Long> ahead = SettledAhead.read(offset).offsets();
-                if (!ahead.isEmpty()) {
-                    settledAhead.put(partition, ahead);
-                }
+                settled.put(partition, SettledAhead.read(offset));
             }
         }
         // the routes read from the earliest offset when their group has no commit (autoOffsetReset=earliest);
@@ -328,13 +337,13 @@ public class BatchCommits extends KafkaConsumerListener implements Predicate<Obj
          * The commit, with what earlier passes settled ahead ({@code known}, may be null); null when there is
          * nothing new to commit.
          */
-        SettledAhead merge(NavigableSet<Long> known) {
+        SettledAhead merge(SettledAhead known) {
             if (!moved && settledAhead.isEmpty()) {
                 return null;
             }
             NavigableSet<Long> ahead = new TreeSet<>(settledAhead);
             if (known != null) {
-                ahead.addAll(known.tailSet(next, true));
+                ahead.addAll(known.offsets().tailSet(next, true));
             }
             long offset = next;
             // records settled right behind the commit need no remembering: the commit moves past them

@@ -81,6 +81,11 @@ record SettledAhead(long offset, NavigableSet<Long> offsets, String metadata) {
         return new SettledAhead(committed.offset(), Collections.unmodifiableNavigableSet(offsets), metadata);
     }
 
+    /** True when the record at {@code offset} has its outcome: the commit has passed it, or it is named here. */
+    boolean covers(long offset) {
+        return offset < this.offset || offsets.contains(offset);
+    }
+
     OffsetAndMetadata offsetAndMetadata() {
         return new OffsetAndMetadata(offset, metadata);
     }

@@ -27,6 +27,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link BatchCommits} under Camel's batching Kafka consumer on a real broker, with records that have no outcome
@@ -72,10 +74,12 @@ class BatchCommitsIT {
         admin.close();
     }
 
-    @Test
-    void unfinishedRecordsAreReadAgainUntilDoneAndEveryOtherRecordHasExactlyOneOutcome() throws Exception {
+    /** With and without Camel's batching interval (the application's default is 20 ms), which hands over partial batches. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "&batchingIntervalMs=20"})
+    void unfinishedRecordsAreReadAgainUntilDoneAndEveryOtherRecordHasExactlyOneOutcome(String batching) throws Exception {
         unfinishedAttempts.putAll(Map.of(3L, 1, 9L, 2, 25L, 1, 31L, 3, 47L, 1, 48L, 2, 77L, 1, 101L, 2));
-        start();
+        start(batching);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> committed() != null && committed().offset() == RECORDS);
 
@@ -90,7 +94,7 @@ class BatchCommitsIT {
     void aNewConsumerOfTheGroupSkipsWhatTheLastOneSettledBehindAnUnfinishedRecord() throws Exception {
         // offset 5 does not finish while the first consumer runs: what its batches settle behind it is not committed
         unfinishedAttempts.put(5L, Integer.MAX_VALUE);
-        start();
+        start("");
         await().atMost(Duration.ofSeconds(60)).until(() -> committed() != null
                 && !SettledAhead.read(committed()).offsets().isEmpty());
         await().during(Duration.ofMillis(500)).until(() -> attempts.get(5L) > 2);
@@ -103,7 +107,7 @@ class BatchCommitsIT {
         // a consumer started afresh (as after a restart, or another member after a rebalance) works on 5 again,
         // and on what no batch reached yet, not on what was settled
         unfinishedAttempts.clear();
-        start();
+        start("");
         await().atMost(Duration.ofSeconds(60)).until(() -> committed().offset() == RECORDS);
 
         assertThat(outcomes).isEqualTo(once());
@@ -122,7 +126,7 @@ class BatchCommitsIT {
         return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(partition);
     }
 
-    private void start() throws Exception {
+    private void start(String endpointOptions) throws Exception {
         camel = new DefaultCamelContext();
         BatchCommits commits = new BatchCommits("batch-commits-it", Duration.ofMillis(200), () -> true);
         camel.getRegistry().bind("commits", commits);
@@ -132,7 +136,7 @@ class BatchCommitsIT {
                 from("kafka:" + topic + "?brokers=" + TestInfrastructure.kafkaBootstrapServers() + "&groupId=" + group
                         + "&autoOffsetReset=earliest&batching=true&maxPollRecords=10&pollTimeoutMs=100"
                         + "&autoCommitEnable=false&allowManualCommit=true&consumersCount=1"
-                        + "&kafkaManualCommitFactory=#commits&additionalProperties.max.poll.records=7")
+                        + "&kafkaManualCommitFactory=#commits&additionalProperties.max.poll.records=7" + endpointOptions)
                         .pausable("commits", "commits")
                         .bean(commits, "current")
                         .filter(simple("${body.isEmpty()}")).stop().end()
