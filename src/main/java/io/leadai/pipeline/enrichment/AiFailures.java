@@ -2,6 +2,7 @@ package io.leadai.pipeline.enrichment;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.leadai.pipeline.config.AppProperties;
@@ -11,6 +12,7 @@ import io.leadai.pipeline.kafka.InboundRecord;
 import io.leadai.pipeline.kafka.DeadLetters;
 import io.leadai.pipeline.metrics.FailureCounters;
 import io.leadai.pipeline.tracing.ExchangeLogContext;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeException;
 import org.slf4j.Logger;
@@ -72,6 +74,23 @@ public class AiFailures {
         }
     }
 
+    /**
+     * True when a failure says nothing about the record because the application is stopping: Camel refuses work to
+     * processors already stopped ({@link RejectedExecutionException}) and interrupts what outlasts the shutdown
+     * timeout.
+     */
+    static boolean cutShortByStop(CamelContext camel, Throwable failure) {
+        if (camel.isStopping()) {
+            return true;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof RejectedExecutionException || t instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True while every required AI service's circuit lets calls through. */
     public boolean servicesUp() {
         return services.requiredCircuits().stream().allMatch(b -> b.getState() == CircuitBreaker.State.CLOSED
@@ -90,9 +109,14 @@ public class AiFailures {
      *
      * @throws AiServiceUnavailableException for a transient failure while a circuit is open: that record is
      *         not dead, its service is, and it must be read again later
+     * @throws ApplicationStoppingException for work cut short because the application is stopping
      */
     public DeadLetter deadLetter(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (cutShortByStop(exchange.getContext(), failure)) {
+            throw new ApplicationStoppingException("The application is stopping; the record is kept for the next run",
+                    failure);
+        }
         if (transientFailure(failure) && services.requiredCircuits().stream()
                 .anyMatch(b -> b.getState() != CircuitBreaker.State.CLOSED)) {
             throw new AiServiceUnavailableException("AI service down; the record is kept for when it is back", failure);

@@ -70,8 +70,9 @@ public final class TestInfrastructure {
                     com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort()
                             // stubs opt in to failing a share of their answers by naming it
                             .extensions(new FlakyAnswers())
-                            // a delayed answer holds a thread: enough for two services times the enricher's parallelism
-                            .containerThreads(100));
+                            // a delayed answer holds a thread: enough for two services times the enricher's
+                            // parallelism (128 in the fault suite's AI test)
+                            .containerThreads(300));
             aiServices.start();
             Runtime.getRuntime().addShutdownHook(new Thread(aiServices::stop, "stop-wiremock"));
         }
