@@ -196,9 +196,11 @@ class DeliveryUnderFaultsIT {
         try (FaultPipeline pipeline = new FaultPipeline("AI services 30% 5xx, delays up to the timeout")) {
             answer(pipeline.stubs(), answer -> answer.withUniformRandomDelay(0, timeoutMs)
                     .withTransformers(FlakyAnswers.NAME).withTransformerParameter(FlakyAnswers.FAILURE_RATE, 0.3));
-            // one call in three fails: 10 redeliveries make a record's dead letter a one-in-a-million event
+            // an attempt asks both services and fails when either does: 1 - 0.7 * 0.7 = 0.51, a little more with the
+            // timeouts. 20 redeliveries leave a record dead-lettered about once in a million (0.51^21 = 7e-7); with
+            // 10 the long variant dead-lettered 2 of 5,000 (0.51^11 = 6e-4)
             pipeline.with("AI_RESPONSE_TIMEOUT_MS", Integer.toString(timeoutMs))
-                    .with("AI_RETRY_MAX_REDELIVERIES", "10")
+                    .with("AI_RETRY_MAX_REDELIVERIES", "20")
                     .with("AI_RETRY_MAX_DELAY_MS", "2000")
                     // answers take half a second on average and half the records are retried, some for seconds: as
                     // docs/performance.md advises for slow services, more records in flight and larger batches, so
