@@ -339,7 +339,8 @@ class AuthenticationIT {
         ApiClient noisy = api().asTenant(tenant());
         String quietTenant = tenant();
         ApiClient quiet = api().asTenant(quietTenant);
-        List<ApiClient.Response> noisyAnswers = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        // read while the flooding threads add to it: a queue whose iteration never throws
+        java.util.Queue<ApiClient.Response> noisyAnswers = new java.util.concurrent.ConcurrentLinkedQueue<>();
         var flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
