@@ -3,16 +3,12 @@ package io.leadai.pipeline.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * Row-level security (migration V3) shows a transaction only the tenant it set, and the pipeline's cross-tenant
@@ -31,7 +27,7 @@ class TenantScopedRoutesTest {
     @Test
     void everyRouteThatRunsSqlScopesItsTransactionFirst() throws IOException {
         List<String> routesWithSql = new ArrayList<>();
-        for (Map<String, Object> route : routes()) {
+        for (Map<String, Object> route : RouteMaps.in("routes")) {
             String id = (String) route.get("id");
             List<String> steps = new ArrayList<>();
             flatten(route.get("from"), steps);
@@ -71,18 +67,5 @@ class TenantScopedRoutesTest {
         } else if (node instanceof List<?> list) {
             list.forEach(element -> flatten(element, steps));
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> routes() throws IOException {
-        List<Map<String, Object>> routes = new ArrayList<>();
-        try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".camel.yaml")).sorted().toList()) {
-                List<Map<String, Object>> elements = new Yaml().load(Files.readString(file));
-                elements.stream().filter(e -> e.containsKey("route"))
-                        .forEach(e -> routes.add((Map<String, Object>) e.get("route")));
-            }
-        }
-        return routes;
     }
 }
