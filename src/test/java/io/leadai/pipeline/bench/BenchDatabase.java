@@ -87,6 +87,37 @@ final class BenchDatabase implements AutoCloseable {
         return commits;
     }
 
+    /**
+     * Where each row's time went, in µs since the epoch: when the enricher began with its event
+     * ({@code processed_at} less {@code processing_ms}), when it had the result ({@code processed_at}), when the
+     * writer's transaction began ({@code stored_at}) and when it committed. The enricher's clock and PostgreSQL's
+     * are the same machine's.
+     */
+    Map<String, RowTimes> rowTimes(String tenant) {
+        Map<String, RowTimes> times = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT source_event_id::text,
+                       (extract(epoch FROM processed_at) * 1000000)::bigint - processing_ms * 1000,
+                       (extract(epoch FROM processed_at) * 1000000)::bigint,
+                       (extract(epoch FROM stored_at) * 1000000)::bigint,
+                       (extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000000)::bigint
+                FROM ai_results WHERE tenant_id = ?""")) {
+            statement.setString(1, tenant);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    times.put(rows.getString(1), new RowTimes(rows.getLong(2), rows.getLong(3), rows.getLong(4),
+                            rows.getLong(5)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return times;
+    }
+
+    record RowTimes(long enrichmentStarted, long enriched, long writerStarted, long committed) {
+    }
+
     /** The process id of this connection's backend; its parent is the PostgreSQL server. */
     long backendPid() {
         return number("SELECT pg_backend_pid()", null);

@@ -51,6 +51,10 @@ final class BenchReport {
                     : "latency @ %.0f%% (%.0f/s)".formatted(100 * latency.fractionOfThroughput(), latency.ratePerSecond());
             out.append("  %-32s %8d %10s %12s %10s %9.1f %9.1f %9.1f %9.1f%n".formatted(name, latency.events(), "", "",
                     "", latency.p50Ms(), latency.p99Ms(), latency.p999Ms(), latency.maxMs()));
+            for (BenchResults.Stage stage : latency.stages()) {
+                out.append("  %-32s %8s %10s %12s %10s %9.1f %9.1f %9s %9.1f%n".formatted("    " + stage.name(), "", "",
+                        "", "", stage.p50Ms(), stage.p99Ms(), "", stage.maxMs()));
+            }
         }
         out.append('\n');
         resources(out, "pipeline", results.resources());
@@ -58,6 +62,8 @@ final class BenchReport {
             resources(out, "floor", results.floorResources());
         }
         out.append("  CPU seconds of the throughput run: ").append(cpu(results.throughput().cpuSeconds())).append('\n');
+        out.append("  the application's CPU seconds by thread: ").append(cpu(results.throughput().appCpuByThread()))
+                .append('\n');
         out.append("  reconciliation (throughput run): ").append(results.throughput().reconciliation()).append('\n');
         out.append("\n  targets\n");
         for (Target target : results.targets()) {

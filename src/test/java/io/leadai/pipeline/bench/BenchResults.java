@@ -26,20 +26,33 @@ record BenchResults(
     /**
      * {@code events} published at once; {@code seconds} from the first send to the commit of the last row.
      * CPU seconds per process over the same window (the application, the broker, PostgreSQL with its backends,
-     * the stub AI server, and the load generator with this harness).
+     * the stub AI server, and the load generator with this harness). {@code appCpuByThread}: the application's
+     * CPU seconds by kind of thread ({@link ThreadCpu}); much JIT compiler time means the run was not yet warm.
      */
     record Throughput(int events, double publishSeconds, double seconds, double leadsPerSecond,
-                      Map<String, Double> cpuSeconds, double appCpuSecondsPerThousandLeads, Reconciliation reconciliation) {
+                      Map<String, Double> cpuSeconds, double appCpuSecondsPerThousandLeads,
+                      Map<String, Double> appCpuByThread, Reconciliation reconciliation) {
     }
 
     /**
      * An open-loop run at {@code ratePerSecond}: latency from each event's intended send time to the commit of its
      * row, in milliseconds. {@code maxSendLagMs} says how late the generator itself sent at worst (that delay is
-     * part of the latencies, not hidden).
+     * part of the latencies, not hidden). {@code stages} splits each event's latency where its row says what
+     * happened when ({@link BenchDatabase#rowTimes}); a stage's p99 and the total's need not come from the same
+     * events.
      */
     record Latency(Double fractionOfThroughput, double ratePerSecond, double seconds, int events, double p50Ms,
-                   double p90Ms, double p99Ms, double p999Ms, double maxMs, double maxSendLagMs,
+                   double p90Ms, double p99Ms, double p999Ms, double maxMs, double maxSendLagMs, List<Stage> stages,
                    Reconciliation reconciliation) {
+    }
+
+    /**
+     * One stretch of an event's way, in milliseconds: "to the enricher" (send, broker, the enricher's poll and
+     * batching, its turn in the batch), "enrichment" (validation, the AI calls, the mapping), "to the writer"
+     * (publishing the result, the writer's poll and batching, up to its transaction's start) and "writer
+     * transaction" (the batch's statement and commit).
+     */
+    record Stage(String name, double p50Ms, double p99Ms, double maxMs) {
     }
 
     /**

@@ -34,7 +34,7 @@ record BenchSettings(
         return new BenchSettings(
                 full,
                 Integer.parseInt(property("bench.events", full ? "50000" : "500")),
-                Integer.parseInt(property("bench.warmup-events", full ? "5000" : "100")),
+                Integer.parseInt(property("bench.warmup-events", full ? "100000" : "100")),
                 Long.parseLong(property("bench.ai-latency-ms", "10")),
                 numbers(property("bench.latency.fractions", full ? "0.25,0.5,0.75" : "0.5")),
                 numbers(property("bench.latency.rates", "")),
@@ -64,10 +64,13 @@ record BenchSettings(
         return value == null ? fallback : value.trim();
     }
 
-    /** {@code KEY=value,KEY2=value}: settings of the application to try, e.g. a tuning candidate. */
+    /**
+     * {@code KEY=value,KEY2=value}: settings of the application to try, e.g. a tuning candidate. A value may hold
+     * commas (a list of patterns): a pair starts only where a name and {@code =} follow the comma.
+     */
     private static Map<String, String> environment(String list) {
         Map<String, String> environment = new LinkedHashMap<>();
-        Arrays.stream(list.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(pair -> {
+        Arrays.stream(list.split(",(?=\\s*[A-Za-z_][A-Za-z0-9_.]*=)")).map(String::trim).filter(s -> !s.isEmpty()).forEach(pair -> {
             int equals = pair.indexOf('=');
             if (equals < 1) {
                 throw new IllegalArgumentException("bench.app.env takes KEY=value pairs, not " + pair);

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import io.leadai.pipeline.bench.BenchResults.Latency;
+import io.leadai.pipeline.bench.BenchResults.Stage;
 import io.leadai.pipeline.bench.BenchResults.Reconciliation;
 import io.leadai.pipeline.bench.BenchResults.Resources;
 import io.leadai.pipeline.bench.BenchResults.Target;
@@ -234,11 +235,14 @@ final class PipelineBenchmark {
         String tenant = "warmup-" + topic;
         List<Lead> leads = Lead.create(settings.warmupEvents());
         database.insertLeads(tenant, leads);
+        Map<String, Duration> threadsBefore = ThreadCpu.snapshot(app.pid());
         try (LeadEventPublisher publisher = new LeadEventPublisher(kafka.bootstrapServers(), topic, 5)) {
             publisher.burst(tenant, leads);
         }
         awaitRows(database, tenant, settings.warmupEvents());
-        log("warm-up: %d events stored", database.rows(tenant));
+        Map<String, Double> threads = CpuMeter.secondsBetween(threadsBefore, ThreadCpu.snapshot(app.pid()));
+        log("warm-up: %d events stored; the application's CPU %.1f s, of which the JIT compiler %.1f s",
+                database.rows(tenant), threads.get("total"), threads.get("jit_compiler"));
     }
 
     /** With {@code bench.profile}, the run is recorded and its summary's path added to {@code profiles}. */
@@ -254,6 +258,7 @@ final class PipelineBenchmark {
         }
         Offsets before = offsets(topic);
         Map<String, Duration> cpuBefore = cpu.snapshot();
+        Map<String, Duration> threadsBefore = ThreadCpu.snapshot(app.pid());
         LeadEventPublisher.Burst burst;
         try (LeadEventPublisher publisher = new LeadEventPublisher(kafka.bootstrapServers(), topic, 5)) {
             burst = publisher.burst(tenant, leads);
@@ -261,6 +266,7 @@ final class PipelineBenchmark {
         log("%s: %d events published in %.1f s", name, burst.acked(), burst.publishSeconds());
         awaitRows(database, tenant, events);
         Map<String, Duration> cpuAfter = cpu.snapshot();
+        Map<String, Duration> threadsAfter = ThreadCpu.snapshot(app.pid());
         if (recording != null) {
             jcmd("JFR.stop", "name=bench");
             profiles.add(writeProfile(name, recording));
@@ -273,9 +279,11 @@ final class PipelineBenchmark {
         Map<String, Double> cpuSeconds = CpuMeter.secondsBetween(cpuBefore, cpuAfter);
         Reconciliation reconciliation = reconcile(database, tenant, eventIds(leads), burst.acked(), commits.keySet(),
                 before, after, enriched);
+        Map<String, Double> appCpuByThread = CpuMeter.secondsBetween(threadsBefore, threadsAfter);
+        appCpuByThread.remove("total");
         Throughput throughput = new Throughput(events, burst.publishSeconds(), seconds,
                 commits.isEmpty() ? 0 : commits.size() / seconds, cpuSeconds,
-                cpuSeconds.get("app") / (events / 1000.0), reconciliation);
+                cpuSeconds.get("app") / (events / 1000.0), appCpuByThread, reconciliation);
         log("%s: %d rows in %.1f s = %.0f leads/s; app CPU %.2f s per 1,000 leads; %s", name, commits.size(), seconds,
                 throughput.leadsPerSecond(), throughput.appCpuSecondsPerThousandLeads(), reconciliation);
         return throughput;
@@ -308,24 +316,43 @@ final class PipelineBenchmark {
         }
         awaitRows(database, tenant, leads.size());
         Offsets after = offsets(LEAD_CREATED);
-        Map<String, Long> commits = database.commitMicros(tenant);
-        // µs, up to an hour, three significant digits
-        Histogram histogram = new Histogram(3_600_000_000L, 3);
+        Map<String, BenchDatabase.RowTimes> rows = database.rowTimes(tenant);
+        Histogram total = histogram();
+        Histogram toEnricher = histogram();
+        Histogram enrichment = histogram();
+        Histogram toWriter = histogram();
+        Histogram writer = histogram();
         run.intendedMicros().forEach((eventId, intended) -> {
-            Long commit = commits.get(eventId);
-            if (commit != null) {
-                histogram.recordValue(Math.max(0, commit - intended));
+            BenchDatabase.RowTimes row = rows.get(eventId);
+            if (row != null) {
+                total.recordValue(Math.max(0, row.committed() - intended));
+                toEnricher.recordValue(Math.max(0, row.enrichmentStarted() - intended));
+                enrichment.recordValue(Math.max(0, row.enriched() - row.enrichmentStarted()));
+                toWriter.recordValue(Math.max(0, row.writerStarted() - row.enriched()));
+                writer.recordValue(Math.max(0, row.committed() - row.writerStarted()));
             }
         });
-        Reconciliation reconciliation = reconcile(database, tenant, eventIds(leads), run.acked(), commits.keySet(),
+        Reconciliation reconciliation = reconcile(database, tenant, eventIds(leads), run.acked(), rows.keySet(),
                 before, after, true);
+        List<Stage> stages = List.of(stage("to the enricher", toEnricher), stage("enrichment", enrichment),
+                stage("to the writer", toWriter), stage("writer transaction", writer));
         Latency latency = new Latency(target.fraction(), rate, settings.latencySeconds(), leads.size(),
-                ms(histogram.getValueAtPercentile(50)), ms(histogram.getValueAtPercentile(90)),
-                ms(histogram.getValueAtPercentile(99)), ms(histogram.getValueAtPercentile(99.9)),
-                ms(histogram.getMaxValue()), run.maxSendLagMs(), reconciliation);
+                ms(total.getValueAtPercentile(50)), ms(total.getValueAtPercentile(90)),
+                ms(total.getValueAtPercentile(99)), ms(total.getValueAtPercentile(99.9)),
+                ms(total.getMaxValue()), run.maxSendLagMs(), stages, reconciliation);
         log("latency at %.0f leads/s: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; %s", rate, latency.p50Ms(),
                 latency.p99Ms(), latency.p999Ms(), latency.maxMs(), reconciliation);
         return latency;
+    }
+
+    /** µs, up to an hour, three significant digits. */
+    private static Histogram histogram() {
+        return new Histogram(3_600_000_000L, 3);
+    }
+
+    private static Stage stage(String name, Histogram histogram) {
+        return new Stage(name, ms(histogram.getValueAtPercentile(50)), ms(histogram.getValueAtPercentile(99)),
+                ms(histogram.getMaxValue()));
     }
 
     private static double ms(long micros) {

@@ -27,8 +27,14 @@ class PipelineBenchmarkIT {
 
         assertThat(results.throughput().reconciliation().ok())
                 .as("throughput run: %s", results.throughput().reconciliation()).isTrue();
-        results.latency().forEach(latency -> assertThat(latency.reconciliation().ok())
-                .as("latency run at %.0f/s: %s", latency.ratePerSecond(), latency.reconciliation()).isTrue());
+        results.latency().forEach(latency -> {
+            assertThat(latency.reconciliation().ok())
+                    .as("latency run at %.0f/s: %s", latency.ratePerSecond(), latency.reconciliation()).isTrue();
+            assertThat(latency.stages()).extracting(BenchResults.Stage::name)
+                    .containsExactly("to the enricher", "enrichment", "to the writer", "writer transaction");
+            // the rows' times are read right: an enrichment waits at least for the stub's answers
+            assertThat(latency.stages().get(1).p50Ms()).isGreaterThanOrEqualTo(settings.aiLatencyMs());
+        });
         if (settings.floor()) {
             assertThat(results.floor().reconciliation().ok())
                     .as("floor run: %s", results.floor().reconciliation()).isTrue();
@@ -37,5 +43,7 @@ class PipelineBenchmarkIT {
         assertThat(written.path("machine").path("cores").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(written.path("throughput").path("leads_per_second").asDouble()).isPositive();
         assertThat(written.path("resources").path("peak_rss_mb").asDouble()).isPositive();
+        assertThat(written.path("throughput").path("app_cpu_by_thread").path("camel").asDouble())
+                .as("CPU of the application's Camel threads").isPositive();
     }
 }

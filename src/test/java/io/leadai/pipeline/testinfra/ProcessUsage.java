@@ -3,10 +3,11 @@ package io.leadai.pipeline.testinfra;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -46,9 +47,38 @@ public record ProcessUsage(Duration cpu, long rssBytes, long peakRssBytes) {
         return total;
     }
 
+    /**
+     * CPU time of each of a process's threads, summed by thread name (the kernel keeps its first 15 characters);
+     * threads that ended are not counted.
+     */
+    public static Map<String, Duration> threadCpu(long pid) {
+        Map<String, Duration> byName = new HashMap<>();
+        try (Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path thread : threads.toList()) {
+                Stat stat = Stat.readIfAlive(thread.resolve("stat"));
+                String name = readIfAlive(thread.resolve("comm"));
+                if (stat != null && name != null) {
+                    byName.merge(name.strip(), stat.cpu(), Duration::plus);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return byName;
+    }
+
     /** The parent process id, as the kernel knows it. */
     public static long parentPid(long pid) {
         return Stat.read(pid).parentPid();
+    }
+
+    /** A file of {@code /proc}, or null when its process or thread has ended meanwhile. */
+    private static String readIfAlive(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static long kilobytes(Path status, String field) {
@@ -76,13 +106,12 @@ public record ProcessUsage(Duration cpu, long rssBytes, long peakRssBytes) {
         }
 
         static Stat readIfAlive(long pid) {
-            String line;
-            try {
-                line = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            } catch (NoSuchFileException e) {
-                return null;
-            } catch (IOException e) {
-                // the process ended between listing and reading
+            return readIfAlive(Path.of("/proc", Long.toString(pid), "stat"));
+        }
+
+        static Stat readIfAlive(Path file) {
+            String line = ProcessUsage.readIfAlive(file);
+            if (line == null) {
                 return null;
             }
             // the command name (field 2) may hold spaces and parentheses: count fields after its last ')'
