@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The application as it runs in production: the packaged jar ({@code java -jar}) in a JVM of its own,
- * configured only through environment variables. Tells when it is ready, stops it with SIGTERM (graceful
+ * The application as it runs in production: the packaged jar, laid out as the image runs it ({@link DeployedLayout}:
+ * extracted, with a class data sharing archive), in a JVM of its own, configured only through environment variables. Tells when it is ready, stops it with SIGTERM (graceful
  * shutdown) or kills it with SIGKILL, and reports its CPU time and memory.
  *
  * <p>The jar is the one {@code ./mvnw package} built: the system property {@code app.jar} (the build sets it),
@@ -56,8 +56,7 @@ public final class ApplicationProcess implements AutoCloseable {
         int managementPort = Integer.parseInt(env.computeIfAbsent("MANAGEMENT_PORT",
                 k -> Integer.toString(TestInfrastructure.freePort())));
         List<String> arguments = new ArrayList<>(jvmOptions);
-        arguments.add("-jar");
-        arguments.add(jar().toString());
+        arguments.addAll(DeployedLayout.arguments(jar()));
         JavaProcess process = new JavaProcess("lead-ai-pipeline", arguments, env, log);
         process.start();
         return new ApplicationProcess(process, serverPort, managementPort);

@@ -1,0 +1,117 @@
+package io.leadai.pipeline.testinfra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * The packaged jar laid out as the image runs it (see the Dockerfile): extracted by Spring Boot's jar tools
+ * ({@code -Djarmode=tools extract}: the application jar and its libraries side by side, no nested jars to unpack
+ * while classes load) with a class data sharing archive of the classes a start-up loads. Made once per jar, in
+ * {@code target/deployed/}, with a training start that needs no database and no broker: it ends once the
+ * application context is refreshed ({@code spring.context.exit=onRefresh}).
+ */
+final class DeployedLayout {
+
+    private static final String ARCHIVE = "app.jsa";
+
+    private DeployedLayout() {
+    }
+
+    /** The JVM arguments that run {@code jar} as deployed: the archive, and the extracted jar. */
+    static synchronized List<String> arguments(Path jar) {
+        Path directory = jar.toAbsolutePath().getParent().resolve("deployed");
+        Path extracted = directory.resolve("app").resolve(jar.getFileName());
+        Path archive = directory.resolve(ARCHIVE);
+        Path madeFrom = directory.resolve("made-from");
+        String stamp = stamp(jar);
+        if (!stamp.equals(read(madeFrom))) {
+            make(jar, directory, extracted, archive);
+            write(madeFrom, stamp);
+        }
+        return List.of("-XX:SharedArchiveFile=" + archive, "-jar", extracted.toString());
+    }
+
+    private static void make(Path jar, Path directory, Path extracted, Path archive) {
+        FileSystemUtils.deleteRecursively(directory.toFile());
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path log = directory.resolve("make.log");
+        run(List.of("-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
+                directory.resolve("app").toString()), Map.of(), log);
+        // the image's training start: no database, no broker, nothing it must wait for
+        Map<String, String> environment = new HashMap<>();
+        environment.put("DATABASE_MIGRATE", "false");
+        environment.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/none");
+        environment.put("KAFKA_BROKERS", "127.0.0.1:1");
+        environment.put("KAFKA_CREATE_TOPICS", "false");
+        environment.put("SERVER_PORT", "0");
+        environment.put("MANAGEMENT_PORT", "0");
+        environment.put("REFERENCE_AI_PORT", "0");
+        run(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh", "-jar",
+                extracted.toString()), environment, log);
+        if (!Files.isRegularFile(archive)) {
+            throw new IllegalStateException("no class data sharing archive made; see " + log);
+        }
+    }
+
+    private static void run(List<String> arguments, Map<String, String> environment, Path log) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        try {
+            Process process = builder.start();
+            if (!process.waitFor(3, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException(command + " did not end; see " + log);
+            }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException(command + " ended with " + process.exitValue() + "; see " + log);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The jar's size and time of change: a rebuilt jar gets a new layout. */
+    private static String stamp(Path jar) {
+        try {
+            return Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
