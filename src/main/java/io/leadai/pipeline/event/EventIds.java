@@ -22,8 +22,8 @@ public record EventIds(String eventId, String leadId, String tenantId) {
     }
 
     /**
-     * Makes them the exchange's properties of these names, from where Camel's MDC service
-     * ({@code camel.mdc.custom-exchange-properties}) puts them into every log line written for the exchange.
+     * Makes them the exchange's properties of these names, from where {@code tracing.ExchangeLogContext} puts
+     * them into every log line written for the exchange.
      */
     public void applyTo(Exchange exchange) {
         set(exchange, EVENT_ID, eventId);

@@ -54,6 +54,11 @@ public class Traces {
         return TraceContext.of(carrier);
     }
 
+    /** The span Camel has open for the exchange, or null: tells whether {@link #current} may have changed. */
+    Object openSpan(Exchange exchange) {
+        return CAMEL_SPANS.peek(exchange);
+    }
+
     /** True when Camel traces the exchange's own work: it has a span open. */
     public boolean inSpan(Exchange exchange) {
         return CAMEL_SPANS.peek(exchange) != null;
