@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.leadai.pipeline.testinfra.DeployedLayout;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -130,5 +131,16 @@ class ComposeFileTest {
         assertThat(dockerfile).containsPattern("(?m)^USER 10001");
         assertThat(dockerfile).contains("COPY routes/ routes/", "file:/deployments/routes/*.camel.yaml",
                 "MaxRAMPercentage");
+    }
+
+    @Test
+    void theImageStartsAsTheTestsStartTheApplication() throws IOException {
+        // the tests start the application as the image does (DeployedLayout): extracted, with a class data sharing
+        // archive from a training start with the same settings
+        String dockerfile = Files.readString(Path.of("Dockerfile"));
+        assertThat(dockerfile).contains("-Djarmode=tools", "extract", DeployedLayout.ARCHIVE_OPTION);
+        assertThat(dockerfile).contains(DeployedLayout.TRAINING_OPTIONS);
+        DeployedLayout.TRAINING_ENVIRONMENT.forEach((name, value) ->
+                assertThat(dockerfile).as("the training start's %s", name).contains(name + "=" + value));
     }
 }

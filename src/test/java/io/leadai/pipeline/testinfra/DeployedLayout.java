@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +18,25 @@ import org.springframework.util.FileSystemUtils;
  * {@code target/deployed/}, with a training start that needs no database and no broker: it ends once the
  * application context is refreshed ({@code spring.context.exit=onRefresh}).
  */
-final class DeployedLayout {
+public final class DeployedLayout {
+
+    /**
+     * The training start's settings, the same as the Dockerfile's: no database, no broker, nothing it must wait
+     * for (ComposeFileTest holds the Dockerfile to them).
+     */
+    public static final Map<String, String> TRAINING_ENVIRONMENT = Map.of(
+            "DATABASE_MIGRATE", "false",
+            "DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/none",
+            "KAFKA_BROKERS", "127.0.0.1:1",
+            "KAFKA_CREATE_TOPICS", "false",
+            "SERVER_PORT", "0",
+            "MANAGEMENT_PORT", "0");
+
+    /** The training start's JVM options (the first one takes the archive's path), as the Dockerfile has them. */
+    public static final List<String> TRAINING_OPTIONS = List.of("-XX:ArchiveClassesAtExit=",
+            "-Dspring.context.exit=onRefresh");
+    /** The option every later start reads the archive with (the path follows). */
+    public static final String ARCHIVE_OPTION = "-XX:SharedArchiveFile=";
 
     private static final String ARCHIVE = "app.jsa";
 
@@ -37,7 +54,7 @@ final class DeployedLayout {
             make(jar, directory, extracted, archive);
             write(madeFrom, stamp);
         }
-        return List.of("-XX:SharedArchiveFile=" + archive, "-jar", extracted.toString());
+        return List.of(ARCHIVE_OPTION + archive, "-jar", extracted.toString());
     }
 
     private static void make(Path jar, Path directory, Path extracted, Path archive) {
@@ -50,17 +67,8 @@ final class DeployedLayout {
         Path log = directory.resolve("make.log");
         run(List.of("-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
                 directory.resolve("app").toString()), Map.of(), log);
-        // the image's training start: no database, no broker, nothing it must wait for
-        Map<String, String> environment = new HashMap<>();
-        environment.put("DATABASE_MIGRATE", "false");
-        environment.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/none");
-        environment.put("KAFKA_BROKERS", "127.0.0.1:1");
-        environment.put("KAFKA_CREATE_TOPICS", "false");
-        environment.put("SERVER_PORT", "0");
-        environment.put("MANAGEMENT_PORT", "0");
-        environment.put("REFERENCE_AI_PORT", "0");
-        run(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh", "-jar",
-                extracted.toString()), environment, log);
+        run(List.of(TRAINING_OPTIONS.get(0) + archive, TRAINING_OPTIONS.get(1), "-jar", extracted.toString()),
+                TRAINING_ENVIRONMENT, log);
         if (!Files.isRegularFile(archive)) {
             throw new IllegalStateException("no class data sharing archive made; see " + log);
         }
