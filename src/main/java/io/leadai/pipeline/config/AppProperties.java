@@ -37,10 +37,12 @@ public record AppProperties(Kafka kafka, Topics topics, Outbox outbox, Api api, 
     }
 
     /**
-     * The enrichment routes: worker threads per batch, the pause before a batch with unfinished records is
-     * read again, and the circuit breaker every AI service gets.
+     * The enrichment routes: records per batch (and in flight over all batches), worker threads for them, how many
+     * batches may be in flight at once, the pause before a batch with unfinished records is read again, and the
+     * circuit breaker every AI service gets.
      */
-    public record Enrichment(int parallelism, Duration retryBackoff, Breaker circuitBreaker) {
+    public record Enrichment(int batchSize, int parallelism, int batchesInFlight, Duration retryBackoff,
+                             Breaker circuitBreaker) {
     }
 
     public record Breaker(float failureRateThreshold, int slidingWindowSize, int minimumNumberOfCalls,

@@ -17,15 +17,19 @@ public class EnrichmentConfig {
         return failures::countRedelivery;
     }
 
-    /** Offset commits of enrich-lead-events; consumption pauses while an AI circuit is open. */
+    /**
+     * Offset commits of enrich-lead-events, whose batches are worked on by enrich-batch, several at once;
+     * consumption pauses while an AI circuit is open.
+     */
     @Bean
     BatchCommits enricherCommits(AppProperties app, AiFailures failures) {
-        return new BatchCommits("enrich-lead-events", app.enrichment().retryBackoff(), failures::servicesUp);
+        return new BatchCommits("enrich-lead-events", app.enrichment().retryBackoff(), failures::servicesUp,
+                app.enrichment().batchesInFlight(), app.enrichment().batchSize());
     }
 
     /**
-     * Workers for the records of one batch (the split's {@code executorService}). A Camel thread pool
-     * profile, not a Spring executor bean, which would replace Spring Boot's own task executor.
+     * Workers for the records of the batches in flight (the split's {@code executorService}), shared by them. A
+     * Camel thread pool profile, not a Spring executor bean, which would replace Spring Boot's own task executor.
      */
     @Bean
     ThreadPoolProfile enrichmentWorkers(AppProperties app) {

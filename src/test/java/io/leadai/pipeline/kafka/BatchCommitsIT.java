@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
@@ -36,9 +38,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * are read again from their commit.
  *
  * <p>Kafka hands out 7 records a poll and Camel gathers batches of 10, so when the listener rewinds, records of the
- * last poll still wait in Camel: they were read before the rewind and come again after it. The route has the
- * enricher's shape (enricher-enrich-lead-events.camel.yaml), its AI work replaced by a step that knows which
- * records finish.
+ * last poll still wait in Camel: they were read before the rewind and come again after it. The routes have the
+ * shapes of the writers (a batch worked on by the consumer thread) and of the enricher (each batch handed to other
+ * threads, several in flight: enricher-enrich-lead-events.camel.yaml), their work replaced by a step that knows
+ * which records finish.
  */
 class BatchCommitsIT {
 
@@ -52,16 +55,26 @@ class BatchCommitsIT {
     private final Map<Long, Integer> outcomes = new ConcurrentHashMap<>();
     /** Offset → how many attempts end without an outcome before one has it. */
     private final Map<Long, Integer> unfinishedAttempts = new ConcurrentHashMap<>();
+    /** Key → the offsets of its records in the order they got their outcome. */
+    private final Map<String, List<Long>> outcomeOrder = new ConcurrentHashMap<>();
+    /** Keys of the batches being worked on; a key found there already means two batches held one lead at once. */
+    private final Set<String> busyKeys = ConcurrentHashMap.newKeySet();
+    private final List<String> overlaps = new CopyOnWriteArrayList<>();
+    private int keys = RECORDS;
     private DefaultCamelContext camel;
     private Admin admin;
 
     @BeforeEach
-    void topicOfRecords() throws Exception {
+    void topic() {
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()));
+    }
+
+    /** RECORDS records with {@code keys} keys in turn (a lead per key). */
+    private void publish() throws Exception {
         admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         try (TestResults producer = new TestResults(TestInfrastructure.kafkaBootstrapServers())) {
             for (int i = 0; i < RECORDS; i++) {
-                producer.send(topic, "lead-" + i, "record " + i);
+                producer.send(topic, "lead-" + (i % keys), "record " + i);
             }
         }
     }
@@ -79,6 +92,7 @@ class BatchCommitsIT {
     @ValueSource(strings = {"", "&batchingIntervalMs=20"})
     void unfinishedRecordsAreReadAgainUntilDoneAndEveryOtherRecordHasExactlyOneOutcome(String batching) throws Exception {
         unfinishedAttempts.putAll(Map.of(3L, 1, 9L, 2, 25L, 1, 31L, 3, 47L, 1, 48L, 2, 77L, 1, 101L, 2));
+        publish();
         start(batching);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> committed() != null && committed().offset() == RECORDS);
@@ -94,6 +108,7 @@ class BatchCommitsIT {
     void aNewConsumerOfTheGroupSkipsWhatTheLastOneSettledBehindAnUnfinishedRecord() throws Exception {
         // offset 5 does not finish while the first consumer runs: what its batches settle behind it is not committed
         unfinishedAttempts.put(5L, Integer.MAX_VALUE);
+        publish();
         start("");
         await().atMost(Duration.ofSeconds(60)).until(() -> committed() != null
                 && !SettledAhead.read(committed()).offsets().isEmpty());
@@ -118,6 +133,25 @@ class BatchCommitsIT {
         });
     }
 
+    /**
+     * The enricher's shape: each poll's records handed at once to other threads, three batches in flight, each
+     * taking a random time, and 40 leads of three records each, 40 offsets apart.
+     */
+    @Test
+    void batchesInFlightAtOnceAreCommittedInOrderAndALeadsRecordsKeepTheirOrder() throws Exception {
+        keys = 40;
+        unfinishedAttempts.putAll(Map.of(3L, 1, 9L, 2, 25L, 1, 31L, 3, 47L, 1, 48L, 2, 77L, 1, 101L, 2));
+        publish();
+        startDispatching(3);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> committed() != null && committed().offset() == RECORDS);
+
+        assertThat(outcomes).isEqualTo(once());
+        assertThat(overlaps).as("leads in two batches at once").isEmpty();
+        assertThat(outcomeOrder).hasSize(keys).allSatisfy((key, offsets) ->
+                assertThat(offsets).as("outcomes of %s", key).isSorted());
+    }
+
     private Map<Long, Integer> once() {
         return LongStream.range(0, RECORDS).boxed().collect(Collectors.toMap(o -> o, o -> 1));
     }
@@ -133,16 +167,46 @@ class BatchCommitsIT {
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("kafka:" + topic + "?brokers=" + TestInfrastructure.kafkaBootstrapServers() + "&groupId=" + group
-                        + "&autoOffsetReset=earliest&batching=true&maxPollRecords=10&pollTimeoutMs=100"
-                        + "&autoCommitEnable=false&allowManualCommit=true&consumersCount=1"
-                        + "&kafkaManualCommitFactory=#commits&additionalProperties.max.poll.records=7" + endpointOptions)
+                from(kafka("&pollTimeoutMs=100" + endpointOptions))
                         .pausable("commits", "commits")
                         .bean(commits, "current")
                         .filter(simple("${body.isEmpty()}")).stop().end()
                         .setVariable("batch", body())
                         .bean(commits, "notYetSettled")
                         .process(BatchCommitsIT.this::work)
+                        .setBody(variable("batch"))
+                        .bean(commits, "settle");
+            }
+        });
+        camel.start();
+    }
+
+    /** The test's topic as the routes consume it: batches of 10 from polls of 7, commits by the bean "commits". */
+    private String kafka(String endpointOptions) {
+        return "kafka:" + topic + "?brokers=" + TestInfrastructure.kafkaBootstrapServers() + "&groupId=" + group
+                + "&autoOffsetReset=earliest&batching=true&maxPollRecords=10"
+                + "&autoCommitEnable=false&allowManualCommit=true&consumersCount=1"
+                + "&kafkaManualCommitFactory=#commits&additionalProperties.max.poll.records=7" + endpointOptions;
+    }
+
+    private void startDispatching(int batchesInFlight) throws Exception {
+        camel = new DefaultCamelContext();
+        BatchCommits commits = new BatchCommits("batch-commits-it", Duration.ofMillis(200), () -> true, batchesInFlight, 30);
+        camel.getRegistry().bind("commits", commits);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(kafka("&pollTimeoutMs=5&batchingIntervalMs=0"))
+                        .pausable("commits", "commits")
+                        .bean(commits, "current")
+                        .filter(simple("${body.isEmpty()}")).stop().end()
+                        .bean(commits, "dispatch")
+                        .filter(simple("${body.isEmpty()}")).stop().end()
+                        .to("seda:work");
+                from("seda:work?concurrentConsumers=" + batchesInFlight)
+                        .setVariable("batch", body())
+                        .bean(commits, "notYetSettled")
+                        .process(BatchCommitsIT.this::workAWhile)
                         .setBody(variable("batch"))
                         .bean(commits, "settle");
             }
@@ -157,13 +221,36 @@ class BatchCommitsIT {
         List<Exchange> records = exchange.getMessage().getBody(List.class);
         for (Exchange record : records) {
             long offset = record.getMessage().getHeader(KafkaConstants.OFFSET, Long.class);
+            String key = record.getMessage().getHeader(KafkaConstants.KEY, String.class);
             int attempt = attempts.merge(offset, 1, Integer::sum);
-            if (attempt <= unfinishedAttempts.getOrDefault(offset, 0)) {
+            if (unfinished.contains(key) || attempt <= unfinishedAttempts.getOrDefault(offset, 0)) {
+                // and the lead's later records of the batch wait behind it, as kafkaBatch.heldBack does
                 unfinished.add(KafkaBatch.key(topic, 0, offset));
+                unfinished.add(key);
             } else {
                 outcomes.merge(offset, 1, Integer::sum);
+                outcomeOrder.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(offset);
             }
         }
         exchange.setVariable("unfinished", unfinished);
+    }
+
+    /** work(), taking 0 to 20 ms, while its leads are marked busy. */
+    private void workAWhile(Exchange exchange) throws InterruptedException {
+        @SuppressWarnings("unchecked")
+        Set<String> leads = ((List<Exchange>) exchange.getMessage().getBody(List.class)).stream()
+                .map(record -> record.getMessage().getHeader(KafkaConstants.KEY, String.class))
+                .collect(Collectors.toSet());
+        for (String lead : leads) {
+            if (!busyKeys.add(lead)) {
+                overlaps.add(lead);
+            }
+        }
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextInt(21));
+            work(exchange);
+        } finally {
+            busyKeys.removeAll(leads);
+        }
     }
 }

@@ -115,6 +115,23 @@ class BatchCommitsTest {
     }
 
     @Test
+    void aBatchThatACommitHasPassedAlreadyDoesNotMoveItBack() {
+        // an earlier batch's commit walked past 10 to 14 over records settled ahead; then their own batch ends
+        BatchCommits.Outcome outcome = BatchCommits.Outcome.of(batch(), record -> true);
+        SettledAhead created0 = outcome.partitions().get(CREATED_0).merge(SettledAhead.of(20, offsets(22)));
+        assertThat(created0.offsetAndMetadata()).isEqualTo(new OffsetAndMetadata(20, "settled-ahead:2"));
+    }
+
+    @Test
+    void aBatchBehindAnUnfinishedRecordOfAnEarlierBatchSettlesAheadAndMovesNothing() {
+        // batches in flight at once: an earlier one left 8 unfinished, this one finished 10 to 14
+        BatchCommits.Outcome outcome = BatchCommits.Outcome.of(batch(), record -> !isCreated0(record, Set.of(13L)));
+        SettledAhead created0 = outcome.partitions().get(CREATED_0).behind(8).merge(SettledAhead.of(8, offsets(9)));
+        assertThat(created0.offset()).isEqualTo(8);
+        assertThat(created0.offsets()).containsExactly(9L, 10L, 11L, 12L, 14L);
+    }
+
+    @Test
     void theMetadataReadsBackAsTheOffsetsItWasMadeOf() {
         SettledAhead written = SettledAhead.of(100, offsets(101, 102, 103, 107, 110, 111));
         assertThat(written.metadata()).isEqualTo("settled-ahead:1-3,7,10-11");
