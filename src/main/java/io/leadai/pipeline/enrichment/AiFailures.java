@@ -91,6 +91,16 @@ public class AiFailures {
         return false;
     }
 
+    /** The failure's cause when it says an AI service could not be asked at all (its route not started yet). */
+    static AiServiceUnavailableException unavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof AiServiceUnavailableException unavailable) {
+                return unavailable;
+            }
+        }
+        return null;
+    }
+
     /** True while every required AI service's circuit lets calls through. */
     public boolean servicesUp() {
         return services.requiredCircuits().stream().allMatch(b -> b.getState() == CircuitBreaker.State.CLOSED
@@ -113,6 +123,10 @@ public class AiFailures {
      */
     public DeadLetter deadLetter(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        AiServiceUnavailableException unavailable = unavailable(failure);
+        if (unavailable != null) {
+            throw unavailable;
+        }
         if (cutShortByStop(exchange.getContext(), failure)) {
             throw new ApplicationStoppingException("The application is stopping; the record is kept for the next run",
                     failure);

@@ -79,12 +79,25 @@ public class AiServices implements CamelContextConfiguration {
 
     /** The recipient list of enrich-record: the endpoint of every loaded AI service route. */
     public List<String> endpoints() {
-        return camel.getRoutes().stream()
-                .filter(route -> ROUTE_GROUP.equals(route.getGroup()))
-                .map(Route::getEndpoint)
-                .map(endpoint -> endpoint.getEndpointUri())
-                .sorted()
-                .toList();
+        return endpoints(camel);
+    }
+
+    /**
+     * The endpoints of the AI service routes (group {@value #ROUTE_GROUP}).
+     *
+     * @throws AiServiceUnavailableException while there is none, or one is not started: a record is not enriched
+     *         without every service (while the application starts, the enricher can take records before the
+     *         template's routes are up)
+     */
+    static List<String> endpoints(CamelContext camel) {
+        List<Route> routes = camel.getRoutes().stream().filter(route -> ROUTE_GROUP.equals(route.getGroup())).toList();
+        List<String> notStarted = routes.stream().map(Route::getRouteId)
+                .filter(id -> !camel.getRouteController().getRouteStatus(id).isStarted()).toList();
+        if (routes.isEmpty() || !notStarted.isEmpty()) {
+            throw new AiServiceUnavailableException("the AI service routes are not started yet"
+                    + (notStarted.isEmpty() ? "" : " " + notStarted) + "; the record is kept", null);
+        }
+        return routes.stream().map(route -> route.getEndpoint().getEndpointUri()).sorted().toList();
     }
 
     /** doCatch onWhen of the template: an optional service's failure leaves its part out. */

@@ -1,6 +1,7 @@
 package io.leadai.pipeline.enrichment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -28,6 +29,33 @@ class AiFailuresTest {
                 new RejectedExecutionException()))).isTrue();
         assertThat(AiFailures.cutShortByStop(camel, new RuntimeException(new InterruptedException()))).isTrue();
         assertThat(AiFailures.cutShortByStop(camel, REFUSED_400)).isFalse();
+    }
+
+    @Test
+    void aRecordTakenBeforeTheAiServiceRoutesStartedIsKeptNotDeadLettered() throws Exception {
+        DefaultCamelContext camel = new DefaultCamelContext();
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:ask-intent-service").routeId("ask-intent-service").routeGroup(AiServices.ROUTE_GROUP)
+                        .autoStartup(false).log("asked");
+            }
+        });
+        camel.start();
+        try {
+            assertThatThrownBy(() -> AiServices.endpoints(camel)).isInstanceOf(AiServiceUnavailableException.class)
+                    .hasMessageContaining("ask-intent-service");
+            assertThat(AiFailures.unavailable(new CamelExecutionException("failed", null,
+                    new AiServiceUnavailableException("not started", null)))).isNotNull();
+            assertThat(AiFailures.unavailable(REFUSED_400)).isNull();
+
+            camel.getRouteController().startRoute("ask-intent-service");
+            assertThat(AiServices.endpoints(camel)).containsExactly("direct://ask-intent-service");
+        } finally {
+            camel.stop();
+        }
+        assertThatThrownBy(() -> AiServices.endpoints(new DefaultCamelContext()))
+                .isInstanceOf(AiServiceUnavailableException.class);
     }
 
     @Test

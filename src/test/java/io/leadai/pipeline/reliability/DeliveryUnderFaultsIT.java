@@ -78,7 +78,7 @@ class DeliveryUnderFaultsIT {
                 Settled settled = pipeline.awaitSettled(accepted, back, SETTLE);
 
                 assertThat(stream.refused()).as("503 answers while the broker was away").isZero();
-                assertThat(settled.reconciliation().deadLettered()).isZero();
+                assertThat(settled.reconciliation().deadLettered()).as("%s", settled.reconciliation()).isZero();
                 pipeline.report(accepted.size(), settled, "stopped (SIGTERM) %d s, then killed (SIGKILL) %d s"
                         .formatted(settings.brokerOutage().toSeconds(), settings.brokerOutage().toSeconds()));
             }
@@ -133,7 +133,7 @@ class DeliveryUnderFaultsIT {
                 Set<String> accepted = stream.awaitAll();
                 Settled settled = pipeline.awaitSettled(accepted, restart, SETTLE);
 
-                assertThat(settled.reconciliation().deadLettered()).isZero();
+                assertThat(settled.reconciliation().deadLettered()).as("%s", settled.reconciliation()).isZero();
                 pipeline.report(accepted.size(), settled, ("killed with %d of %d results stored; up again in %.1f s; "
                         + "%d requests without an answer retried, %d leads written without a 201").formatted(
                         storedBefore, settings.events(), startup.toMillis() / 1000.0, stream.unanswered(),
@@ -159,7 +159,7 @@ class DeliveryUnderFaultsIT {
                 Set<String> accepted = stream.awaitAll();
                 Settled settled = pipeline.awaitSettled(accepted, restart, SETTLE);
 
-                assertThat(settled.reconciliation().deadLettered()).isZero();
+                assertThat(settled.reconciliation().deadLettered()).as("%s", settled.reconciliation()).isZero();
                 pipeline.report(accepted.size(), settled, "stopped in %.1f s (SHUTDOWN_TIMEOUT %d s, grace period %d s)"
                         .formatted(stop.toMillis() / 1000.0, shutdownTimeout, gracePeriod));
             }
@@ -183,7 +183,7 @@ class DeliveryUnderFaultsIT {
                 Settled settled = pipeline.awaitSettled(accepted, stopped, SETTLE);
 
                 assertThat(members(enricher)).as("the survivor alone in the group").hasSize(1);
-                assertThat(settled.reconciliation().deadLettered()).isZero();
+                assertThat(settled.reconciliation().deadLettered()).as("%s", settled.reconciliation()).isZero();
                 pipeline.report(accepted.size(), settled, "second instance stopped (SIGTERM) in %.1f s"
                         .formatted(stop.toMillis() / 1000.0));
             }
