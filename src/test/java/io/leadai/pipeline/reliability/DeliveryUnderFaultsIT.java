@@ -109,7 +109,7 @@ class DeliveryUnderFaultsIT {
                 Settled settled = pipeline.awaitSettled(accepted, back, SETTLE);
 
                 assertThat(stream.refused()).as("lead requests answered 503 in the outage").isPositive();
-                assertThat(settled.reconciliation().deadLettered()).as("dead letters for the outage").isZero();
+                assertThat(settled.reconciliation().deadLettered()).as("dead letters for the outage: %s", settled.reconciliation()).isZero();
                 assertThat(settled.reconciliation().unacknowledged()).as("leads written without a 201").isZero();
                 pipeline.report(accepted.size(), settled, "%d s down, %d lead requests answered 503 and retried"
                         .formatted(settings.databaseOutage().toSeconds(), stream.refused()));
