@@ -55,6 +55,7 @@ final class BenchReport {
                 out.append("  %-32s %8s %10s %12s %10s %9.1f %9.1f %9s %9.1f%n".formatted("    " + stage.name(), "", "",
                         "", "", stage.p50Ms(), stage.p99Ms(), "", stage.maxMs()));
             }
+            out.append("      CPU cores in use while sending: ").append(cpu(latency.cpuCores(), "%.2f")).append('\n');
         }
         out.append('\n');
         resources(out, "pipeline", results.resources());
@@ -88,8 +89,12 @@ final class BenchReport {
     }
 
     private static String cpu(Map<String, Double> seconds) {
-        return seconds.entrySet().stream()
-                .map(e -> "%s %.1f".formatted(e.getKey(), e.getValue()))
+        return cpu(seconds, "%.1f");
+    }
+
+    private static String cpu(Map<String, Double> values, String format) {
+        return values.entrySet().stream()
+                .map(e -> ("%s " + format).formatted(e.getKey(), e.getValue()))
                 .collect(Collectors.joining(", "));
     }
 }

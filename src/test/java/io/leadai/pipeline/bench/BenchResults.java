@@ -39,11 +39,13 @@ record BenchResults(
      * row, in milliseconds. {@code maxSendLagMs} says how late the generator itself sent at worst (that delay is
      * part of the latencies, not hidden). {@code stages} splits each event's latency where its row says what
      * happened when ({@link BenchDatabase#rowTimes}); a stage's p99 and the total's need not come from the same
-     * events.
+     * events. {@code cpuCores}: each process's CPU seconds per second while the events were sent, the same
+     * processes as {@link Throughput#cpuSeconds}; with the {@code total} near the machine's cores, events wait for
+     * a core and the tail grows.
      */
     record Latency(Double fractionOfThroughput, double ratePerSecond, double seconds, int events, double p50Ms,
                    double p90Ms, double p99Ms, double p999Ms, double maxMs, double maxSendLagMs, List<Stage> stages,
-                   Reconciliation reconciliation) {
+                   Map<String, Double> cpuCores, Reconciliation reconciliation) {
     }
 
     /**
