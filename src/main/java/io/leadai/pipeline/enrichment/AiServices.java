@@ -14,9 +14,11 @@ import org.apache.camel.Variable;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -49,6 +51,12 @@ public class AiServices implements CamelContextConfiguration {
 
     private volatile CamelContext camel;
 
+    /**
+     * Set once the application has started: Camel's supervising route controller starts the routes after the
+     * context, the template's routes last, and Spring Boot publishes {@link ApplicationStartedEvent} after that.
+     */
+    private volatile boolean routesStarted;
+
     public AiServices(Environment environment, AppProperties app) {
         this.services = new TreeMap<>(Binder.get(environment)
                 .bind("ai", Bindable.mapOf(String.class, Service.class)).orElse(Map.of()));
@@ -72,24 +80,38 @@ public class AiServices implements CamelContextConfiguration {
     public void afterApplicationStart(CamelContext camelContext) {
     }
 
+    @EventListener(ApplicationStartedEvent.class)
+    public void applicationStarted() {
+        routesStarted = true;
+    }
+
     /** Every configured service by name (each {@code ai.<name>.url}). */
     public Map<String, Service> configured() {
         return java.util.Collections.unmodifiableMap(services);
     }
 
-    /** The recipient list of enrich-record: the endpoint of every loaded AI service route. */
+    /**
+     * The recipient list of enrich-record: the endpoint of every loaded AI service route. The only method of this
+     * name: Camel's bean binding would try to fill another one's parameters from the message.
+     */
     public List<String> endpoints() {
-        return endpoints(camel);
+        return serviceEndpoints(camel, routesStarted);
     }
 
     /**
      * The endpoints of the AI service routes (group {@value #ROUTE_GROUP}).
      *
-     * @throws AiServiceUnavailableException while there is none, or one is not started: a record is not enriched
-     *         without every service (while the application starts, the enricher can take records before the
-     *         template's routes are up)
+     * @param routesStarted whether the start-up has started every route: the enricher can take records before the
+     *        template's routes are up, and they are added one by one, so until then a record could find the intent
+     *        service's route and not yet the entity service's
+     * @throws AiServiceUnavailableException until then, while there is no such route, or while one is not started:
+     *         a record is not enriched without every service
      */
-    static List<String> endpoints(CamelContext camel) {
+    static List<String> serviceEndpoints(CamelContext camel, boolean routesStarted) {
+        if (!routesStarted) {
+            throw new AiServiceUnavailableException("the application is still starting its routes; the record is kept",
+                    null);
+        }
         List<Route> routes = camel.getRoutes().stream().filter(route -> ROUTE_GROUP.equals(route.getGroup())).toList();
         List<String> notStarted = routes.stream().map(Route::getRouteId)
                 .filter(id -> !camel.getRouteController().getRouteStatus(id).isStarted()).toList();
