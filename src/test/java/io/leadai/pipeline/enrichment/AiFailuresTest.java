@@ -43,8 +43,8 @@ class AiFailuresTest {
         });
         camel.start();
         try {
-            assertThatThrownBy(() -> AiServices.serviceEndpoints(camel, true)).isInstanceOf(AiServiceUnavailableException.class)
-                    .hasMessageContaining("ask-intent-service");
+            assertThatThrownBy(() -> AiServices.serviceEndpoints(camel, true))
+                    .isInstanceOf(AiServiceUnavailableException.class).hasMessageContaining("ask-intent-service");
             assertThat(AiFailures.unavailable(new CamelExecutionException("failed", null,
                     new AiServiceUnavailableException("not started", null)))).isNotNull();
             assertThat(AiFailures.unavailable(REFUSED_400)).isNull();
