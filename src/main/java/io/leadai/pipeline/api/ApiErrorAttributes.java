@@ -5,16 +5,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.web.error.ErrorAttributeOptions;
 import org.springframework.boot.web.servlet.error.DefaultErrorAttributes;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.WebRequest;
 
 /**
- * Requests refused before they reach a route (no such path, wrong method, wrong content type) get the
- * same JSON body as the routes' own errors: {@code {"error": ..., "details": [...]}}.
+ * Requests refused before they reach a route (no such path, wrong method, wrong content type, a body Tomcat
+ * could not read) get the same JSON body as the routes' own errors, {@code {"error": ..., "details": [...]}},
+ * naming what was wrong ({@link RefusedRequests}).
  */
 @Component
 public class ApiErrorAttributes extends DefaultErrorAttributes {
@@ -25,9 +27,10 @@ public class ApiErrorAttributes extends DefaultErrorAttributes {
         HttpStatus status = code instanceof Integer value ? HttpStatus.resolve(value) : null;
         String error = status == null ? "error" : status.getReasonPhrase().toLowerCase(Locale.ROOT);
         List<FieldProblem> details = List.of();
-        if (getError(request) instanceof HttpMediaTypeNotSupportedException unsupported) {
-            details = List.of(new FieldProblem("Content-Type", "must be application/json, was "
-                    + (unsupported.getContentType() == null ? "absent" : "'" + unsupported.getContentType() + "'")));
+        HttpServletRequest servlet = request instanceof NativeWebRequest nativeRequest
+                ? nativeRequest.getNativeRequest(HttpServletRequest.class) : null;
+        if (status != null && status.is4xxClientError() && servlet != null) {
+            details = List.of(RefusedRequests.problem(status.value(), servlet, getError(request)));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error);

@@ -8,6 +8,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.leadai.pipeline.api.FieldProblem;
+import io.leadai.pipeline.api.RefusedRequests;
 import io.leadai.pipeline.api.ServletErrors;
 import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
@@ -58,7 +59,7 @@ public class ApiSecurityConfig {
     @Bean
     RequestRejectedHandler requestRejectedHandler(ObjectMapper objectMapper) {
         return (request, response, rejected) -> ServletErrors.write(response, objectMapper, 400, "bad request",
-                new FieldProblem("path", "contains an encoded character or sequence that is not allowed"));
+                RefusedRequests.PATH_NOT_ALLOWED);
     }
 
     @Bean

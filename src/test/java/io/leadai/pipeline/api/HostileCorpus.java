@@ -401,7 +401,7 @@ final class HostileCorpus {
         // ids that Tomcat refuses before routing (encoded slash, NUL, traversal above the root)
         for (String raw : List.of("..%2F..%2Fetc%2Fpasswd", "%00", "..%00", "%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
                 "../../../../../../etc/passwd", "%5C..%5C..%5Cwindows")) {
-            refuse("get lead, raw id " + raw, "GET", "/api/v1/leads/" + raw + q, null, 400, null);
+            refuse("get lead, raw id " + raw, "GET", "/api/v1/leads/" + raw + q, null, 400, "path");
         }
         // to another tenant's caller this tenant's lead and dead letter are as if absent, whether its query
         // names its own tenant or none
@@ -555,7 +555,7 @@ final class HostileCorpus {
                 if (!methods.contains(method)) {
                     String body = method.equals("GET") || method.equals("DELETE") ? null
                             : json(orderedMap("status", "\"enriched\""));
-                    refuse(method + " " + path.replace(q, ""), method, path, body, 405, null);
+                    refuse(method + " " + path.replace(q, ""), method, path, body, 405, "method");
                 }
             }
         });
@@ -565,7 +565,7 @@ final class HostileCorpus {
         for (String path : List.of("/api/v1/leads/" + readLead + "/unknown", "/api/v2/leads", "/api/v1/lead",
                 "/api/v1/leads/" + readLead + "/messages/extra", "/kafka/nothing", "/api/v1/ai-errors/" + errorId,
                 "/.env", "/actuator/env", "/actuator/heapdump", "/WEB-INF/web.xml")) {
-            refuse("unknown path " + path, "GET", path + "?tenant_id=" + tenant, null, 404, null);
+            refuse("unknown path " + path, "GET", path + "?tenant_id=" + tenant, null, 404, "path");
         }
         refuse("unknown path with an encoded %", "GET", "/api/v1/leads/" + readLead + "/reprocess/..%252F..%252F?tenant_id="
                 + tenant, null, 400, "path");

@@ -233,12 +233,13 @@ class LeadApiErrorsIT extends PipelineIntegrationTest {
         ApiClient.Response unknown = api().get("/api/v1/nothing-here");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.json().get("error").asText()).isEqualTo("not found");
-        assertThat(unknown.json().get("details")).isEmpty();
+        assertThat(unknown.json().get("details").get(0).get("field").asText()).isEqualTo("path");
 
         ApiClient.Response wrongMethod = api().send(java.net.http.HttpRequest.newBuilder(
                 URI.create("http://localhost:" + port + "/kafka/health")).DELETE());
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.json().get("error").asText()).isEqualTo("method not allowed");
+        assertThat(problemFor(wrongMethod, "method").get("problem").asText()).isEqualTo("must be one of GET");
     }
 
     @Test
