@@ -22,6 +22,8 @@ import org.apache.camel.catalog.EndpointValidationResult;
 import org.apache.camel.catalog.LanguageValidationResult;
 import org.apache.camel.catalog.RuntimeCamelCatalog;
 import org.apache.camel.catalog.impl.AbstractCamelCatalog;
+import org.apache.camel.component.sql.DefaultSqlPrepareStatementStrategy;
+import org.apache.camel.component.sql.SqlHelper;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.errorhandler.DeadLetterChannelDefinition;
 import org.apache.camel.model.FromDefinition;
@@ -51,7 +53,8 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * of every route (templated routes, REST operations and route configurations included) is checked against its
  * component's options by Camel's runtime catalog: component known, options known, values of the right kind,
  * options that apply to a consumer or a producer used as such, {@code direct:} endpoints read by some route,
- * {@code classpath:} files present. simple and jq expressions must parse.
+ * {@code classpath:} files present, {@code sql:} statements sent with their parameter count. simple and jq
+ * expressions must parse.
  */
 final class CamelModel implements AutoCloseable {
 
@@ -419,6 +422,41 @@ final class CamelModel implements AutoCloseable {
         }
         if (path.startsWith("classpath:") && !ResourceHelper.resolveResource(camel, path).exists()) {
             report(use, null, "'" + path + "' does not exist (classpath files live in src/main/resources)");
+        } else if (scheme.equals("sql") && !use.consumer) {
+            parametersCount(use, uri, path);
+        }
+    }
+
+    /**
+     * A {@code sql:} producer states how many parameters its statement has ({@code parametersCount}): without it
+     * camel-sql asks the database on every call ({@code getParameterMetaData()}, a round trip of its own, and
+     * PostgreSQL parses the statement once more). The count must be what camel-sql makes of the statement.
+     */
+    private void parametersCount(Use use, String uri, String query) {
+        int expected;
+        try {
+            String sql = SqlHelper.resolveQuery(camel, query, "#");
+            String prepared = new DefaultSqlPrepareStatementStrategy().prepareQuery(sql, true, null);
+            expected = (int) prepared.chars().filter(c -> c == '?').count();
+        } catch (Exception e) {
+            report(use, null, "the statement of '" + query + "' cannot be read: " + e.getMessage());
+            return;
+        }
+        if (expected == 0) {
+            return;
+        }
+        String given = null;
+        if (uri.contains("?")) {
+            for (String option : uri.substring(uri.indexOf('?') + 1).split("&")) {
+                if (option.startsWith("parametersCount=")) {
+                    given = option.substring("parametersCount=".length());
+                }
+            }
+        }
+        if (!String.valueOf(expected).equals(given)) {
+            report(use, given == null ? null : "parametersCount", "option 'parametersCount' of endpoint sql must be "
+                    + expected + ", the number of parameters in " + query + (given == null ? "" : ", not " + given)
+                    + " (without it camel-sql asks the database for the count on every call)");
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  *   <li>ids across files: every route id once, references to route configurations and templates resolve;</li>
  *   <li>Camel: the files load with Camel's YAML loader, every {{placeholder}} has a value from application.yaml,
  *       every endpoint's options are known to its component, every direct: endpoint is read by a route, every
- *       simple and jq expression parses.</li>
+ *       sql: statement is sent with its parameter count, every simple and jq expression parses.</li>
  * </ol>
  * Beans the routes call are not checked here: only the running application has them (RouteFilesIT).
  */

@@ -84,6 +84,35 @@ class RouteFileValidatorTest {
     }
 
     @Test
+    void aStatementsParameterCountMustMatchItsSqlFile() throws IOException {
+        List<String> problems = validate("api-purge-outbox.camel.yaml", """
+                - route:
+                    id: purge-published-outbox
+                    from:
+                      uri: direct:purge-published-outbox
+                      steps:
+                        - to:
+                            uri: sql:classpath:sql/purge-outbox.sql
+                        - to:
+                            uri: sql:classpath:sql/purge-outbox.sql
+                            parameters:
+                              parametersCount: 2
+                        - to:
+                            uri: sql:classpath:sql/purge-outbox.sql
+                            parameters:
+                              parametersCount: 1
+                """);
+
+        assertThat(problems).containsExactly(
+                "routes/api-purge-outbox.camel.yaml:7: option 'parametersCount' of endpoint sql must be 1, the number"
+                        + " of parameters in classpath:sql/purge-outbox.sql (without it camel-sql asks the database"
+                        + " for the count on every call)",
+                "routes/api-purge-outbox.camel.yaml:11: option 'parametersCount' of endpoint sql must be 1, the"
+                        + " number of parameters in classpath:sql/purge-outbox.sql, not 2 (without it camel-sql asks"
+                        + " the database for the count on every call)");
+    }
+
+    @Test
     void unknownStepIsNamedWithTheStepMeant() throws IOException {
         List<String> problems = validate("enricher-ask-intent.camel.yaml", """
                 # One text -> the intent service -> intent {name, confidence}.
