@@ -60,6 +60,8 @@ final class CamelModel implements AutoCloseable {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(.+?)}}");
     private static final Pattern DYNAMIC = Pattern.compile("\\$\\{[^}]*}");
+    /** camel-sql's IN list parameter, once its '#' is read as '?' ({@code :#in:ids} becomes {@code :?in:ids}). */
+    private static final Pattern IN_LIST = Pattern.compile(":\\?in:");
     private static final Set<String> LANGUAGES = Set.of("simple", "jq");
 
     private final ApplicationProperties properties;
@@ -430,19 +432,19 @@ final class CamelModel implements AutoCloseable {
     /**
      * A {@code sql:} producer states how many parameters its statement has ({@code parametersCount}): without it
      * camel-sql asks the database on every call ({@code getParameterMetaData()}, a round trip of its own, and
-     * PostgreSQL parses the statement once more). The count must be what camel-sql makes of the statement.
+     * PostgreSQL parses the statement once more). The count must be what camel-sql makes of the statement. A
+     * statement with an IN list ({@code :#in:ids}) has as many parameters as the list has items: camel-sql must ask.
      */
     private void parametersCount(Use use, String uri, String query) {
         int expected;
+        boolean inList;
         try {
             String sql = SqlHelper.resolveQuery(camel, query, "#");
+            inList = IN_LIST.matcher(sql).find();
             String prepared = new DefaultSqlPrepareStatementStrategy().prepareQuery(sql, true, null);
             expected = (int) prepared.chars().filter(c -> c == '?').count();
         } catch (Exception e) {
             report(use, null, "the statement of '" + query + "' cannot be read: " + e.getMessage());
-            return;
-        }
-        if (expected == 0) {
             return;
         }
         String given = null;
@@ -452,6 +454,20 @@ final class CamelModel implements AutoCloseable {
                     given = option.substring("parametersCount=".length());
                 }
             }
+        }
+        if (inList) {
+            if (given != null) {
+                report(use, "parametersCount", "option 'parametersCount' of endpoint sql must be left out: " + query
+                        + " has an IN list (:#in:), whose number of parameters is the number of its items");
+            }
+            return;
+        }
+        if (expected == 0) {
+            if (given != null) {
+                report(use, "parametersCount", "option 'parametersCount' of endpoint sql must be left out: " + query
+                        + " has no parameters");
+            }
+            return;
         }
         if (!String.valueOf(expected).equals(given)) {
             report(use, given == null ? null : "parametersCount", "option 'parametersCount' of endpoint sql must be "

@@ -113,6 +113,25 @@ class RouteFileValidatorTest {
     }
 
     @Test
+    void aStatementWithAnInListHasNoFixedParameterCount() throws IOException {
+        List<String> problems = validate("api-relay-outbox.camel.yaml", """
+                - route:
+                    id: mark-outbox-published
+                    from:
+                      uri: direct:mark-outbox-published
+                      steps:
+                        - to:
+                            uri: sql:classpath:sql/mark-outbox-published.sql
+                            parameters:
+                              parametersCount: 1
+                """);
+
+        assertThat(problems).containsExactly("routes/api-relay-outbox.camel.yaml:9: option 'parametersCount' of"
+                + " endpoint sql must be left out: classpath:sql/mark-outbox-published.sql has an IN list (:#in:),"
+                + " whose number of parameters is the number of its items");
+    }
+
+    @Test
     void unknownStepIsNamedWithTheStepMeant() throws IOException {
         List<String> problems = validate("enricher-ask-intent.camel.yaml", """
                 # One text -> the intent service -> intent {name, confidence}.
