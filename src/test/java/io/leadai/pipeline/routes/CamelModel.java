@@ -438,22 +438,16 @@ final class CamelModel implements AutoCloseable {
     private void parametersCount(Use use, String uri, String query) {
         int expected;
         boolean inList;
+        String given;
         try {
             String sql = SqlHelper.resolveQuery(camel, query, "#");
             inList = IN_LIST.matcher(sql).find();
             String prepared = new DefaultSqlPrepareStatementStrategy().prepareQuery(sql, true, null);
             expected = (int) prepared.chars().filter(c -> c == '?').count();
+            given = catalog.endpointProperties(uri).get("parametersCount");
         } catch (Exception e) {
             report(use, null, "the statement of '" + query + "' cannot be read: " + e.getMessage());
             return;
-        }
-        String given = null;
-        if (uri.contains("?")) {
-            for (String option : uri.substring(uri.indexOf('?') + 1).split("&")) {
-                if (option.startsWith("parametersCount=")) {
-                    given = option.substring("parametersCount=".length());
-                }
-            }
         }
         if (inList) {
             if (given != null) {
