@@ -39,6 +39,7 @@ final class BenchReport {
         out.append("  %d cores (%s), %,d MB; load average %s before, %s after; AI latency %s ms%n".formatted(
                 machine.cores(), machine.cpu(), machine.memoryMb(), machine.loadAverageBefore(),
                 machine.loadAverageAfter(), results.parameters().get("ai_latency_ms")));
+        out.append("  the application on %s; the rest on %s%n".formatted(machine.appJava(), machine.java()));
         out.append("\n  %-32s %8s %10s %12s %10s %9s %9s %9s %9s%n".formatted("run", "events", "leads/s",
                 "app CPU s/1k", "total CPU", "p50 ms", "p99 ms", "p99.9 ms", "max ms"));
         throughputRow(out, "throughput (pipeline)", results.throughput());

@@ -18,9 +18,12 @@ record BenchResults(
         List<Target> targets,
         List<String> profiles) {
 
-    /** Where it ran; the load averages of the machine before and after, since it may be shared. */
-    record Machine(int cores, String cpu, long memoryMb, String os, String java, List<Double> loadAverageBefore,
-                   List<Double> loadAverageAfter) {
+    /**
+     * Where it ran; {@code java}: the JVM of the broker, the stub AI services and the harness, {@code appJava}: the
+     * application's ({@code app.java-home}); the load averages of the machine before and after, since it may be shared.
+     */
+    record Machine(int cores, String cpu, long memoryMb, String os, String java, String appJava,
+                   List<Double> loadAverageBefore, List<Double> loadAverageAfter) {
     }
 
     /**

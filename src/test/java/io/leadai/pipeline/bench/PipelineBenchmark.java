@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -585,8 +586,22 @@ final class PipelineBenchmark {
     private BenchResults.Machine machine(List<Double> loadBefore) {
         return new BenchResults.Machine(Runtime.getRuntime().availableProcessors(), cpuModel(), memoryMb(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), loadBefore,
-                loadAverage());
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                javaVersion(ApplicationProcess.javaHome()), loadBefore, loadAverage());
+    }
+
+    /** A JDK's vendor and version, from its {@code release} file. */
+    static String javaVersion(Path javaHome) {
+        try {
+            Properties release = new Properties();
+            try (var reader = Files.newBufferedReader(javaHome.resolve("release"))) {
+                release.load(reader);
+            }
+            return (release.getProperty("IMPLEMENTOR", "") + " " + release.getProperty("JAVA_RUNTIME_VERSION",
+                    release.getProperty("JAVA_VERSION", "?"))).replace("\"", "").trim();
+        } catch (IOException e) {
+            return javaHome.toString();
+        }
     }
 
     static List<Double> loadAverage() {

@@ -21,7 +21,8 @@ import java.util.Map;
  * shutdown) or kills it with SIGKILL, and reports its CPU time and memory.
  *
  * <p>The jar is the one {@code ./mvnw package} built: the system property {@code app.jar} (the build sets it),
- * else the only {@code target/lead-ai-pipeline-*.jar}.
+ * else the only {@code target/lead-ai-pipeline-*.jar}. It runs on the JDK that runs the tests, or on the one the
+ * system property {@code app.java-home} names (the image's JVM, say, in the benchmark).
  */
 public final class ApplicationProcess implements AutoCloseable {
 
@@ -56,8 +57,8 @@ public final class ApplicationProcess implements AutoCloseable {
         int managementPort = Integer.parseInt(env.computeIfAbsent("MANAGEMENT_PORT",
                 k -> Integer.toString(TestInfrastructure.freePort())));
         List<String> arguments = new ArrayList<>(jvmOptions);
-        arguments.addAll(DeployedLayout.arguments(jar()));
-        JavaProcess process = new JavaProcess("lead-ai-pipeline", arguments, env, log);
+        arguments.addAll(DeployedLayout.arguments(jar(), javaHome()));
+        JavaProcess process = new JavaProcess("lead-ai-pipeline", javaHome(), arguments, env, log);
         process.start();
         return new ApplicationProcess(process, serverPort, managementPort);
     }
@@ -134,6 +135,16 @@ public final class ApplicationProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** The JDK the application runs on: {@code app.java-home}, else the one running the tests. */
+    public static Path javaHome() {
+        String configured = System.getProperty("app.java-home", "");
+        Path home = Path.of(configured.isBlank() ? System.getProperty("java.home") : configured);
+        if (!Files.isExecutable(home.resolve("bin").resolve("java"))) {
+            throw new IllegalStateException("app.java-home " + home + " has no bin/java");
+        }
+        return home;
     }
 
     static Path jar() {

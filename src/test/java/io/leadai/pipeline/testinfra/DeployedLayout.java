@@ -14,9 +14,10 @@ import org.springframework.util.FileSystemUtils;
 /**
  * The packaged jar laid out as the image runs it (see the Dockerfile): extracted by Spring Boot's jar tools
  * ({@code -Djarmode=tools extract}: the application jar and its libraries side by side, no nested jars to unpack
- * while classes load) with a class data sharing archive of the classes a start-up loads. Made once per jar, in
- * {@code target/deployed/}, with a training start that needs no database and no broker: it ends once the
- * application context is refreshed ({@code spring.context.exit=onRefresh}).
+ * while classes load) with a class data sharing archive of the classes a start-up loads. Extracted once per jar, in
+ * {@code target/deployed/}; the archive made once per jar and JVM (an archive belongs to the JVM that made it), by
+ * that JVM, with a training start that needs no database and no broker: it ends once the application context is
+ * refreshed ({@code spring.context.exit=onRefresh}).
  */
 public final class DeployedLayout {
 
@@ -38,45 +39,57 @@ public final class DeployedLayout {
     /** The option every later start reads the archive with (the path follows). */
     public static final String ARCHIVE_OPTION = "-XX:SharedArchiveFile=";
 
-    private static final String ARCHIVE = "app.jsa";
-
     private DeployedLayout() {
     }
 
-    /** The JVM arguments that run {@code jar} as deployed: the archive, and the extracted jar. */
-    static synchronized List<String> arguments(Path jar) {
+    /** The JVM arguments that run {@code jar} as deployed on the JVM of {@code javaHome}: its archive, the extracted jar. */
+    static synchronized List<String> arguments(Path jar, Path javaHome) {
         Path directory = jar.toAbsolutePath().getParent().resolve("deployed");
         Path extracted = directory.resolve("app").resolve(jar.getFileName());
-        Path archive = directory.resolve(ARCHIVE);
         Path madeFrom = directory.resolve("made-from");
         String stamp = stamp(jar);
         if (!stamp.equals(read(madeFrom))) {
-            make(jar, directory, extracted, archive);
+            extract(jar, directory, javaHome);
             write(madeFrom, stamp);
+        }
+        Path archive = directory.resolve("app-" + jvmId(javaHome) + ".jsa");
+        if (!Files.isRegularFile(archive)) {
+            train(extracted, archive, javaHome, directory.resolve("make.log"));
         }
         return List.of(ARCHIVE_OPTION + archive, "-jar", extracted.toString());
     }
 
-    private static void make(Path jar, Path directory, Path extracted, Path archive) {
+    private static void extract(Path jar, Path directory, Path javaHome) {
         FileSystemUtils.deleteRecursively(directory.toFile());
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Path log = directory.resolve("make.log");
-        run(List.of("-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
-                directory.resolve("app").toString()), Map.of(), log);
-        run(List.of(TRAINING_OPTIONS.get(0) + archive, TRAINING_OPTIONS.get(1), "-jar", extracted.toString()),
+        run(javaHome, List.of("-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
+                directory.resolve("app").toString()), Map.of(), directory.resolve("make.log"));
+    }
+
+    private static void train(Path extracted, Path archive, Path javaHome, Path log) {
+        run(javaHome, List.of(TRAINING_OPTIONS.get(0) + archive, TRAINING_OPTIONS.get(1), "-jar", extracted.toString()),
                 TRAINING_ENVIRONMENT, log);
         if (!Files.isRegularFile(archive)) {
             throw new IllegalStateException("no class data sharing archive made; see " + log);
         }
     }
 
-    private static void run(List<String> arguments, Map<String, String> environment, Path log) {
+    /** Tells JVMs apart by where they are installed. */
+    private static String jvmId(Path javaHome) {
+        try {
+            return Integer.toHexString(javaHome.toRealPath().toString().hashCode());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void run(Path javaHome, List<String> arguments, Map<String, String> environment, Path log) {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaHome.resolve("bin").resolve("java").toString());
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

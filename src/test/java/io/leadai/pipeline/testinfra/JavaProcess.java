@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A JVM of its own that a test starts, with the JDK running the tests: its output appended to a log file,
+ * A JVM of its own that a test starts, with the JDK running the tests unless told another: its output appended to a log file,
  * stopped with SIGTERM (and SIGKILL when it does not end in time) or killed with SIGKILL, and started again
  * with the same command. A JVM shutdown hook stops it if the test run ends first.
  */
@@ -31,9 +31,14 @@ public final class JavaProcess {
      * @param environment added to this JVM's environment
      */
     public JavaProcess(String name, List<String> arguments, Map<String, String> environment, Path log) {
+        this(name, Path.of(System.getProperty("java.home")), arguments, environment, log);
+    }
+
+    /** @param javaHome the JDK (or JRE) whose {@code bin/java} runs the process */
+    public JavaProcess(String name, Path javaHome, List<String> arguments, Map<String, String> environment, Path log) {
         this.name = name;
         this.command = new ArrayList<>();
-        this.command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        this.command.add(javaHome.resolve("bin").resolve("java").toString());
         this.command.addAll(arguments);
         this.environment = Map.copyOf(environment);
         this.log = log;
