@@ -70,6 +70,8 @@ final class PipelineBenchmark {
     private KafkaProcess kafka;
     private Admin admin;
     private ApplicationProcess app;
+    /** The JDK the application ran on, as read from its process. */
+    private String appJava = "";
     private int latencyRuns;
 
     PipelineBenchmark(BenchSettings settings) {
@@ -205,7 +207,9 @@ final class PipelineBenchmark {
             app.kill();
             throw new IllegalStateException(name + ": the application did not get ready; see " + app.log(), e);
         }
-        log("%s: ready in %.1f s, consuming in %.1f s (pid %d)", name, readyMs / 1000, consumingMs / 1000, app.pid());
+        appJava = javaVersion(app.runningJavaHome());
+        log("%s: ready in %.1f s, consuming in %.1f s (pid %d, %s)", name, readyMs / 1000, consumingMs / 1000, app.pid(),
+                appJava);
         return new Started(gcLog, readyMs, consumingMs);
     }
 
@@ -587,7 +591,7 @@ final class PipelineBenchmark {
         return new BenchResults.Machine(Runtime.getRuntime().availableProcessors(), cpuModel(), memoryMb(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version"),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
-                javaVersion(ApplicationProcess.javaHome()), loadBefore, loadAverage());
+                appJava, loadBefore, loadAverage());
     }
 
     /** A JDK's vendor and version, from its {@code release} file. */

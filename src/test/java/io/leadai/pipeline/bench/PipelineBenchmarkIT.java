@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.leadai.pipeline.testinfra.ApplicationProcess;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +42,9 @@ class PipelineBenchmarkIT {
         }
         JsonNode written = BenchReport.JSON.readTree(Files.readString(json));
         assertThat(written.path("machine").path("cores").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        // the application ran on the JDK it was given (app.java-home), not on the harness's by default
+        assertThat(written.path("machine").path("app_java").asText())
+                .isEqualTo(PipelineBenchmark.javaVersion(ApplicationProcess.configuredJavaHome())).isNotBlank();
         assertThat(written.path("throughput").path("leads_per_second").asDouble()).isPositive();
         assertThat(written.path("resources").path("peak_rss_mb").asDouble()).isPositive();
         assertThat(written.path("throughput").path("app_cpu_by_thread").path("camel").asDouble())

@@ -57,8 +57,8 @@ public final class ApplicationProcess implements AutoCloseable {
         int managementPort = Integer.parseInt(env.computeIfAbsent("MANAGEMENT_PORT",
                 k -> Integer.toString(TestInfrastructure.freePort())));
         List<String> arguments = new ArrayList<>(jvmOptions);
-        arguments.addAll(DeployedLayout.arguments(jar(), javaHome()));
-        JavaProcess process = new JavaProcess("lead-ai-pipeline", javaHome(), arguments, env, log);
+        arguments.addAll(DeployedLayout.arguments(jar(), configuredJavaHome()));
+        JavaProcess process = new JavaProcess("lead-ai-pipeline", configuredJavaHome(), arguments, env, log);
         process.start();
         return new ApplicationProcess(process, serverPort, managementPort);
     }
@@ -107,6 +107,13 @@ public final class ApplicationProcess implements AutoCloseable {
         return managementPort;
     }
 
+    /** The JDK the running process was started from, as the operating system tells its command. */
+    public Path runningJavaHome() {
+        return ProcessHandle.of(pid()).flatMap(handle -> handle.info().command())
+                .map(command -> Path.of(command).getParent().getParent())
+                .orElseThrow(() -> new IllegalStateException("the application (pid " + pid() + ") is not running"));
+    }
+
     public long pid() {
         return process.pid();
     }
@@ -137,8 +144,8 @@ public final class ApplicationProcess implements AutoCloseable {
         }
     }
 
-    /** The JDK the application runs on: {@code app.java-home}, else the one running the tests. */
-    public static Path javaHome() {
+    /** The JDK the application is to run on: {@code app.java-home}, else the one running the tests. */
+    public static Path configuredJavaHome() {
         String configured = System.getProperty("app.java-home", "");
         Path home = Path.of(configured.isBlank() ? System.getProperty("java.home") : configured);
         if (!Files.isExecutable(home.resolve("bin").resolve("java"))) {
