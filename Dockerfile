@@ -1,5 +1,7 @@
 # lead-ai-pipeline: one image for every route group (ROUTES_INCLUDE_PATTERN picks the group).
-# Build stage: the project's own Maven wrapper in a JDK image; run stage: a JRE, a non-root user.
+# Build stage: the project's own Maven wrapper in a JDK 17 image (Java 17 bytecode, as the tests build it); run stage:
+# a JRE 25, a non-root user. On 25 the JIT compiler used a quarter of the CPU it used on 17 in the benchmark's
+# measured runs, the application about 13% less CPU per lead (docs/performance.md).
 FROM eclipse-temurin:17.0.15_6-jdk-noble AS build
 WORKDIR /src
 COPY .mvn/ .mvn/
@@ -9,7 +11,7 @@ COPY src/ src/
 COPY routes/ routes/
 RUN ./mvnw -B -q package -DskipTests && cp target/lead-ai-pipeline-*.jar /app.jar
 
-FROM eclipse-temurin:17.0.15_6-jre-noble
+FROM eclipse-temurin:25.0.3_9-jre-noble
 RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home app
 WORKDIR /deployments
 COPY --from=build /app.jar /tmp/app.jar

@@ -134,6 +134,23 @@ class ComposeFileTest {
     }
 
     @Test
+    void theImageRunsTheTestedBytecodeOnAJreNoOlderThanIt() throws IOException {
+        // the build stage compiles what the tests compile (maven.compiler.release); the run stage's JRE may be newer
+        // (docs/performance.md: 25 compiles less under load), never older
+        String release = Files.readString(Path.of("pom.xml"))
+                .replaceAll("(?s).*<maven\\.compiler\\.release>(\\d+)</maven\\.compiler\\.release>.*", "$1");
+        List<String> stages = Files.readString(Path.of("Dockerfile")).lines()
+                .filter(l -> l.startsWith("FROM ")).toList();
+        Matcher build = Pattern.compile("FROM eclipse-temurin:(\\d+)\\S*-jdk-\\S+ AS build").matcher(stages.get(0));
+        Matcher run = Pattern.compile("FROM eclipse-temurin:(\\d+)\\S*-jre-\\S+").matcher(stages.get(1));
+        assertThat(build.matches()).as(stages.get(0)).isTrue();
+        assertThat(run.matches()).as(stages.get(1)).isTrue();
+        assertThat(Integer.parseInt(build.group(1))).as("the build stage's JDK").isEqualTo(Integer.parseInt(release));
+        assertThat(Integer.parseInt(run.group(1))).as("the run stage's JRE")
+                .isGreaterThanOrEqualTo(Integer.parseInt(release));
+    }
+
+    @Test
     void theImageStartsAsTheTestsStartTheApplication() throws IOException {
         // the tests start the application as the image does (DeployedLayout): extracted, with a class data sharing
         // archive from a training start with the same settings

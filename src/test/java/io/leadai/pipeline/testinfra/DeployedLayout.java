@@ -42,7 +42,7 @@ public final class DeployedLayout {
     private DeployedLayout() {
     }
 
-    /** The JVM arguments that run {@code jar} as deployed on the JVM of {@code javaHome}: its archive, the extracted jar. */
+    /** The arguments that run {@code jar} as deployed on the JVM of {@code javaHome}: its archive, the extracted jar. */
     static synchronized List<String> arguments(Path jar, Path javaHome) {
         Path directory = jar.toAbsolutePath().getParent().resolve("deployed");
         Path extracted = directory.resolve("app").resolve(jar.getFileName());
