@@ -1,7 +1,7 @@
 # lead-ai-pipeline: one image for every route group (ROUTES_INCLUDE_PATTERN picks the group).
 # Build stage: the project's own Maven wrapper in a JDK 17 image (Java 17 bytecode, as the tests build it); run stage:
-# a JRE 25, a non-root user. On 25 the JIT compiler used a quarter of the CPU it used on 17 in the benchmark's
-# measured runs, the application about 13% less CPU per lead (docs/performance.md).
+# a JRE 25, a non-root user. In the benchmark's measured runs the JIT compiler used a quarter of the CPU on 25 that
+# it used on 17, and the application less CPU per lead (docs/performance.md).
 FROM eclipse-temurin:17.0.15_6-jdk-noble AS build
 WORKDIR /src
 COPY .mvn/ .mvn/

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A JVM of its own that a test starts, with the JDK running the tests unless told another: its output appended to a log file,
- * stopped with SIGTERM (and SIGKILL when it does not end in time) or killed with SIGKILL, and started again
+ * A JVM of its own that a test starts, with the JDK running the tests unless told another: its output appended to a
+ * log file, stopped with SIGTERM (and SIGKILL when it does not end in time) or killed with SIGKILL, and started again
  * with the same command. A JVM shutdown hook stops it if the test run ends first.
  */
 public final class JavaProcess {
