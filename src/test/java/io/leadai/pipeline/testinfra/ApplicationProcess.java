@@ -148,7 +148,7 @@ public final class ApplicationProcess implements AutoCloseable {
     public static Path configuredJavaHome() {
         String configured = System.getProperty("app.java-home", "");
         Path home = Path.of(configured.isBlank() ? System.getProperty("java.home") : configured);
-        if (!Files.isExecutable(home.resolve("bin").resolve("java"))) {
+        if (!Files.isExecutable(JavaProcess.executable(home))) {
             throw new IllegalStateException("app.java-home " + home + " has no bin/java");
         }
         return home;

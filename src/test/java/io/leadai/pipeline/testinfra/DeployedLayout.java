@@ -89,7 +89,7 @@ public final class DeployedLayout {
 
     private static void run(Path javaHome, List<String> arguments, Map<String, String> environment, Path log) {
         List<String> command = new ArrayList<>();
-        command.add(javaHome.resolve("bin").resolve("java").toString());
+        command.add(JavaProcess.executable(javaHome).toString());
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

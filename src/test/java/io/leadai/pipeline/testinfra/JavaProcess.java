@@ -38,10 +38,15 @@ public final class JavaProcess {
     public JavaProcess(String name, Path javaHome, List<String> arguments, Map<String, String> environment, Path log) {
         this.name = name;
         this.command = new ArrayList<>();
-        this.command.add(javaHome.resolve("bin").resolve("java").toString());
+        this.command.add(executable(javaHome).toString());
         this.command.addAll(arguments);
         this.environment = Map.copyOf(environment);
         this.log = log;
+    }
+
+    /** The {@code java} launcher of the JDK (or JRE) at {@code javaHome}. */
+    static Path executable(Path javaHome) {
+        return javaHome.resolve("bin").resolve("java");
     }
 
     /** Starts the process (again, after {@link #stop} or {@link #kill}); returns at once. */
